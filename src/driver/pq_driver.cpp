@@ -1,0 +1,319 @@
+// The libpq driver.
+//
+// Parameters travel in text format with server-inferred types (the SQL
+// compiler adds CASTs where the server cannot infer), except bytea, which is
+// sent in binary so that no escaping is needed. Results come back in text
+// format and are decoded by column type OID.
+#include "driver/pq_driver.hpp"
+
+#include <libpq-fe.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "driver/driver_error.hpp"
+#include "driver/statement_cache.hpp"
+#include "retort/dialect.hpp"
+#include "retort/error.hpp"
+
+namespace retort::driver {
+
+namespace {
+
+// Type OIDs from pg_type.h (stable across server versions).
+constexpr Oid kBool = 16, kBytea = 17, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26,
+              kFloat4 = 700, kFloat8 = 701, kNumeric = 1700, kDate = 1082, kTimestamp = 1114,
+              kTimestampTz = 1184;
+
+ErrorKind classify_sqlstate(const char* state) {
+  if (!state || std::strlen(state) < 2) return ErrorKind::Operational;
+  std::string_view cls(state, 2);
+  if (cls == "23") return ErrorKind::Integrity;
+  if (cls == "22") return ErrorKind::Data;
+  if (cls == "42" || cls == "2B" || cls == "34" || cls == "26") return ErrorKind::Programming;
+  return ErrorKind::Operational;  // 08 connection, 40 rollback, 53 resources, 57 operator, ...
+}
+
+std::string trim_message(const char* msg) {
+  std::string s = msg ? msg : "";
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+// Raises for a failed PGresult (or a null one, meaning the connection failed).
+[[noreturn]] void fail(PGconn* conn, PGresult* res) {
+  std::string msg = trim_message(res ? PQresultErrorMessage(res) : PQerrorMessage(conn));
+  const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+  std::string code = state ? state : "";
+  ErrorKind kind = PQstatus(conn) == CONNECTION_BAD ? ErrorKind::Operational : classify_sqlstate(state);
+  if (res) PQclear(res);
+  throw DriverError{kind, msg.empty() ? "PostgreSQL connection failed" : msg, code};
+}
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+class PqStatement final : public Statement {
+ public:
+  PqStatement(PGconn* conn, std::string sql, std::string name)
+      : conn_(conn), sql_(std::move(sql)), name_(std::move(name)) {
+    PGresult* res = PQprepare(conn_, name_.c_str(), sql_.c_str(), 0, nullptr);
+    if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) fail(conn_, res);
+    PQclear(res);
+    res = PQdescribePrepared(conn_, name_.c_str());
+    if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) fail(conn_, res);
+    nparams_ = PQnparams(res);
+    PQclear(res);
+  }
+  ~PqStatement() override {
+    reset();
+    // Deallocate server-side so that evicted statements do not accumulate.
+    if (PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) != PQTRANS_INERROR) {
+      std::string sql = "DEALLOCATE " + name_;
+      PQclear(PQexec(conn_, sql.c_str()));
+    }
+  }
+
+  void bind(std::span<const Value> params) override {
+    if (static_cast<int>(params.size()) != nparams_) {
+      throw DriverError{ErrorKind::Programming,
+                        "statement expects " + std::to_string(nparams_) + " parameters, got " +
+                            std::to_string(params.size()),
+                        "08P01"};
+    }
+    text_.resize(params.size());
+    values_.assign(params.size(), nullptr);
+    lengths_.assign(params.size(), 0);
+    formats_.assign(params.size(), 0);
+    for (std::size_t i = 0; i < params.size(); ++i) encode(i, params[i]);
+  }
+
+  bool step() override {
+    if (!result_) {
+      result_ = PQexecPrepared(conn_, name_.c_str(), nparams_, values_.data(), lengths_.data(),
+                               formats_.data(), 0);
+      auto st = result_ ? PQresultStatus(result_) : PGRES_FATAL_ERROR;
+      if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+        PGresult* r = result_;
+        result_ = nullptr;
+        fail(conn_, r);
+      }
+      nrows_ = PQntuples(result_);
+      row_ = -1;
+    }
+    if (row_ + 1 < nrows_) {
+      ++row_;
+      return true;
+    }
+    row_ = nrows_;
+    return false;
+  }
+  void reset() noexcept override {
+    if (result_) PQclear(result_);
+    result_ = nullptr;
+    row_ = -1;
+    nrows_ = 0;
+  }
+
+  int column_count() const override { return result_ ? PQnfields(result_) : 0; }
+  std::string_view column_name(int i) const override { return result_ ? PQfname(result_, i) : ""; }
+  ColumnKind column_kind(int i) const override {
+    if (PQgetisnull(result_, row_, i)) return ColumnKind::Null;
+    switch (PQftype(result_, i)) {
+      case kInt2:
+      case kInt4:
+      case kInt8:
+      case kOid: return ColumnKind::Integer;
+      case kFloat4:
+      case kFloat8:
+      case kNumeric: return ColumnKind::Float;
+      case kBool: return ColumnKind::Bool;
+      case kBytea: return ColumnKind::Blob;
+      case kDate: return ColumnKind::Date;
+      case kTimestamp:
+      case kTimestampTz: return ColumnKind::Timestamp;
+      default: return ColumnKind::Text;
+    }
+  }
+  std::int64_t get_int64(int i) const override {
+    std::string_view s = get_text(i);
+    std::int64_t v = 0;
+    auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (r.ec == std::errc() && r.ptr == s.data() + s.size()) return v;
+    // numeric (e.g. sum() of bigint) with an integral value
+    double d = get_double(i);
+    if (std::trunc(d) == d && std::fabs(d) < 9.2e18) return static_cast<std::int64_t>(d);
+    throw ConversionError("column '" + std::string(column_name(i)) + "' holds " + std::string(s) +
+                          ", which is not an integer");
+  }
+  double get_double(int i) const override {
+    std::string_view s = get_text(i);
+    if (s == "NaN") return std::nan("");
+    if (s == "Infinity") return HUGE_VAL;
+    if (s == "-Infinity") return -HUGE_VAL;
+    double v = 0;
+    std::from_chars(s.data(), s.data() + s.size(), v);
+    return v;
+  }
+  bool get_bool(int i) const override { return PQgetvalue(result_, row_, i)[0] == 't'; }
+  std::string_view get_text(int i) const override {
+    return {PQgetvalue(result_, row_, i), static_cast<std::size_t>(PQgetlength(result_, row_, i))};
+  }
+  Bytes get_bytes(int i) const override {
+    std::string_view s = get_text(i);
+    Bytes out;
+    if (s.size() >= 2 && s[0] == '\\' && s[1] == 'x') {  // bytea_output = hex
+      out.reserve((s.size() - 2) / 2);
+      for (std::size_t k = 2; k + 1 < s.size(); k += 2)
+        out.push_back(static_cast<std::uint8_t>(hex_digit(s[k]) * 16 + hex_digit(s[k + 1])));
+      return out;
+    }
+    out.assign(s.begin(), s.end());  // text column read as bytes
+    return out;
+  }
+  Date get_date(int i) const override {
+    auto d = parse_date(get_text(i));
+    if (!d) throw ConversionError("column '" + std::string(column_name(i)) + "' holds '" +
+                                  std::string(get_text(i)) + "', which is not a date");
+    return *d;
+  }
+  Timestamp get_timestamp(int i) const override {
+    std::string_view s = get_text(i);
+    // timestamptz arrives as "... +00" (the session time zone is UTC).
+    if (PQftype(result_, i) == kTimestampTz) {
+      auto plus = s.find_last_of("+-");
+      if (plus != std::string_view::npos && plus > 10) s = s.substr(0, plus);
+    }
+    auto t = parse_timestamp(s);
+    if (!t) throw ConversionError("column '" + std::string(column_name(i)) + "' holds '" +
+                                  std::string(s) + "', which is not a timestamp");
+    return *t;
+  }
+  std::int64_t rows_affected() const override {
+    if (!result_) return 0;
+    const char* n = PQcmdTuples(result_);
+    return (n && *n) ? std::atoll(n) : 0;
+  }
+  const std::string& sql() const override { return sql_; }
+
+ private:
+  void encode(std::size_t i, const Value& v) {
+    std::string& t = text_[i];
+    std::visit(
+        [&](const auto& x) {
+          using T = std::decay_t<decltype(x)>;
+          if constexpr (std::is_same_v<T, Null>) {
+            return;  // values_[i] stays null: SQL NULL
+          } else if constexpr (std::is_same_v<T, std::int64_t>) {
+            t = std::to_string(x);
+          } else if constexpr (std::is_same_v<T, double>) {
+            if (std::isnan(x)) t = "NaN";
+            else if (std::isinf(x)) t = x > 0 ? "Infinity" : "-Infinity";
+            else {
+              char buf[32];
+              auto r = std::to_chars(buf, buf + sizeof buf, x);
+              t.assign(buf, r.ptr);
+            }
+          } else if constexpr (std::is_same_v<T, bool>) {
+            t = x ? "true" : "false";
+          } else if constexpr (std::is_same_v<T, std::string>) {
+            // Text format ends at a NUL; PostgreSQL text cannot hold one either,
+            // so the server reports it (invalid byte sequence) instead of
+            // silently truncating.
+            if (x.find('\0') != std::string::npos) {
+              throw DriverError{ErrorKind::Data,
+                                "PostgreSQL text cannot contain NUL (0x00) characters; use Bytes",
+                                "22021"};
+            }
+            values_[i] = x.c_str();
+            return;
+          } else if constexpr (std::is_same_v<T, Bytes>) {
+            static const char empty = 0;
+            values_[i] = x.empty() ? &empty : reinterpret_cast<const char*>(x.data());
+            lengths_[i] = static_cast<int>(x.size());
+            formats_[i] = 1;  // binary: raw bytes, no escaping
+            return;
+          } else if constexpr (std::is_same_v<T, Date>) {
+            t = format_date(x);
+          } else {
+            t = format_timestamp(x);
+          }
+          values_[i] = t.c_str();
+        },
+        v);
+  }
+
+  PGconn* conn_;
+  std::string sql_, name_;
+  int nparams_ = 0;
+  PGresult* result_ = nullptr;
+  int row_ = -1, nrows_ = 0;
+  // Parameter buffers, reused across executions. Strings point into the
+  // caller's Values, which live until execution (PQexecPrepared copies).
+  std::vector<std::string> text_;
+  std::vector<const char*> values_;
+  std::vector<int> lengths_, formats_;
+};
+
+void ignore_notice(void*, const char*) {}
+
+class PqConnection final : public Connection {
+ public:
+  explicit PqConnection(const std::map<std::string, std::string>& keywords) {
+    std::vector<const char*> keys, values;
+    for (auto& [k, v] : keywords) {
+      keys.push_back(k.c_str());
+      values.push_back(v.c_str());
+    }
+    keys.push_back(nullptr);
+    values.push_back(nullptr);
+    conn_ = PQconnectdbParams(keys.data(), values.data(), 0);
+    if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
+      std::string msg = trim_message(conn_ ? PQerrorMessage(conn_) : "out of memory");
+      PQfinish(conn_);
+      conn_ = nullptr;
+      throw OperationalError("could not connect to PostgreSQL: " + msg, "", {}, "08001");
+    }
+    // Notices ("table does not exist, skipping") are not errors; keep stderr clean.
+    PQsetNoticeProcessor(conn_, ignore_notice, nullptr);
+    execute_simple("SET TIME ZONE 'UTC'");
+  }
+  ~PqConnection() override {
+    cache_.clear();
+    PQfinish(conn_);
+  }
+
+  Statement& prepare(const std::string& sql, std::unique_ptr<Statement>& scratch) override {
+    return cache_.get(sql, scratch, [this](const std::string& s) {
+      return std::make_unique<PqStatement>(conn_, s, "retort_" + std::to_string(++counter_));
+    });
+  }
+  void execute_simple(const std::string& sql) override {
+    PGresult* res = PQexec(conn_, sql.c_str());
+    auto st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) fail(conn_, res);
+    PQclear(res);
+  }
+  bool is_alive() override { return conn_ && PQstatus(conn_) == CONNECTION_OK; }
+  const Dialect& dialect() const override { return postgresql_dialect(); }
+  std::size_t cached_statements() const override { return cache_.size(); }
+
+ private:
+  PGconn* conn_ = nullptr;
+  unsigned long counter_ = 0;
+  StatementCache<PqStatement> cache_;
+};
+
+}  // namespace
+
+std::unique_ptr<Connection> open_postgresql(const std::map<std::string, std::string>& keywords) {
+  return std::make_unique<PqConnection>(keywords);
+}
+
+}  // namespace retort::driver
