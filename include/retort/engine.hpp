@@ -36,7 +36,7 @@ struct EngineOptions {
   /// Log every statement, its parameters, BEGIN, COMMIT and ROLLBACK.
   bool echo = false;
   /// Where echo lines go (one call per line, without a newline). Default: stderr.
-  std::function<void(std::string_view)> log_sink;
+  std::function<void(std::string_view)> log_sink{};
   /// Connections kept open in the pool.
   std::size_t pool_size = 5;
   /// Connections allowed beyond pool_size at peak; closed when returned.
@@ -48,7 +48,7 @@ struct EngineOptions {
   bool pool_pre_ping = false;
   /// Called before every statement the engine executes (not BEGIN/COMMIT).
   /// Tests use it to count statements; a profiler can use it to trace.
-  std::function<void(std::string_view sql, std::span<const Value> params)> on_statement;
+  std::function<void(std::string_view sql, std::span<const Value> params)> on_statement{};
 };
 
 class Connection;

@@ -27,6 +27,9 @@ struct Backend {
 
 std::vector<Backend> backends();
 
+/// How GoogleTest prints a Backend parameter in failure messages.
+inline void PrintTo(const Backend& b, std::ostream* os) { *os << b.name; }
+
 /// For INSTANTIATE_TEST_SUITE_P(..., ValuesIn(backends()), BackendName()).
 struct BackendName {
   std::string operator()(const ::testing::TestParamInfo<Backend>& info) const {
