@@ -15,6 +15,7 @@
 #include <functional>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -119,8 +120,10 @@ class Connection {
     const CompiledSql& c = stmt.compile(dialect());
     return execute(c.sql, std::span<const Value>(c.params));
   }
-  /// Runs `sql` once per parameter set through one prepared statement.
-  /// Returns the total number of rows affected.
+  /// Runs `sql` once per parameter set through one prepared statement
+  /// (pipelined on PostgreSQL: one round trip per few hundred rows).
+  /// Returns the total number of rows affected. Counts as one statement for
+  /// statement_count(); on_statement is called once per parameter set.
   std::int64_t execute_many(const std::string& sql, std::span<const std::vector<Value>> rows);
   /// Runs SQL without parameters or result rows (DDL, several statements
   /// separated by ';' on SQLite and PostgreSQL alike).
@@ -136,6 +139,9 @@ class Connection {
 
   const Dialect& dialect() const;
   const Engine& engine() const;
+  /// The rowid of the last row inserted through this connection (SQLite);
+  /// nullopt on databases that return keys through RETURNING only.
+  std::optional<std::int64_t> last_insert_rowid() const;
   /// Statements in this connection's prepared-statement cache.
   std::size_t cached_statements() const;
   /// False once the underlying connection is known to be broken.

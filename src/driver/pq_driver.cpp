@@ -8,6 +8,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -33,6 +34,7 @@ ErrorKind classify_sqlstate(const char* state) {
   if (cls == "23") return ErrorKind::Integrity;
   if (cls == "22") return ErrorKind::Data;
   if (cls == "42" || cls == "2B" || cls == "34" || cls == "26") return ErrorKind::Programming;
+  if (std::string_view(state) == "08P01") return ErrorKind::Programming;  // e.g. wrong parameter count
   return ErrorKind::Operational;  // 08 connection, 40 rollback, 53 resources, 57 operator, ...
 }
 
@@ -61,32 +63,23 @@ int hex_digit(char c) {
 
 class PqStatement final : public Statement {
  public:
+  // Nothing is sent to the server yet: the first execution runs unnamed
+  // (PQexecParams: parse, bind and execute in one round trip), and only a
+  // statement executed again is prepared by name. One-shot SQL therefore
+  // costs one round trip, repeated SQL skips parsing and planning.
   PqStatement(PGconn* conn, std::string sql, std::string name)
-      : conn_(conn), sql_(std::move(sql)), name_(std::move(name)) {
-    PGresult* res = PQprepare(conn_, name_.c_str(), sql_.c_str(), 0, nullptr);
-    if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) fail(conn_, res);
-    PQclear(res);
-    res = PQdescribePrepared(conn_, name_.c_str());
-    if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) fail(conn_, res);
-    nparams_ = PQnparams(res);
-    PQclear(res);
-  }
+      : conn_(conn), sql_(std::move(sql)), name_(std::move(name)) {}
   ~PqStatement() override {
     reset();
     // Deallocate server-side so that evicted statements do not accumulate.
-    if (PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) != PQTRANS_INERROR) {
+    if (prepared_ && PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) != PQTRANS_INERROR) {
       std::string sql = "DEALLOCATE " + name_;
       PQclear(PQexec(conn_, sql.c_str()));
     }
   }
 
   void bind(std::span<const Value> params) override {
-    if (static_cast<int>(params.size()) != nparams_) {
-      throw DriverError{ErrorKind::Programming,
-                        "statement expects " + std::to_string(nparams_) + " parameters, got " +
-                            std::to_string(params.size()),
-                        "08P01"};
-    }
+    nparams_ = static_cast<int>(params.size());
     text_.resize(params.size());
     values_.assign(params.size(), nullptr);
     lengths_.assign(params.size(), 0);
@@ -96,8 +89,11 @@ class PqStatement final : public Statement {
 
   bool step() override {
     if (!result_) {
-      result_ = PQexecPrepared(conn_, name_.c_str(), nparams_, values_.data(), lengths_.data(),
-                               formats_.data(), 0);
+      result_ = executions_++ == 0 ? PQexecParams(conn_, sql_.c_str(), nparams_, nullptr, values_.data(),
+                                                  lengths_.data(), formats_.data(), 0)
+                                   : (ensure_prepared(),
+                                      PQexecPrepared(conn_, name_.c_str(), nparams_, values_.data(),
+                                                     lengths_.data(), formats_.data(), 0));
       auto st = result_ ? PQresultStatus(result_) : PGRES_FATAL_ERROR;
       if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
         PGresult* r = result_;
@@ -114,6 +110,66 @@ class PqStatement final : public Statement {
     row_ = nrows_;
     return false;
   }
+
+  // Pipelined: executions are sent in chunks without waiting for each
+  // result, so a batch costs one round trip per chunk instead of per row.
+  // Each chunk ends with a sync point; outside an explicit transaction a
+  // chunk is one implicit transaction.
+  std::int64_t execute_batch(std::span<const std::vector<Value>> rows, std::size_t& failed_row) override {
+    if (rows.empty()) return 0;
+    reset();
+    ensure_prepared();
+    constexpr std::size_t kChunk = 256;  // bounds unread results, so socket buffers never fill both ways
+    std::int64_t total = 0;
+    if (!PQenterPipelineMode(conn_)) fail(conn_, nullptr);
+    struct Exit {
+      PGconn* c;
+      ~Exit() { PQexitPipelineMode(c); }
+    } exit_pipeline{conn_};
+    for (std::size_t start = 0; start < rows.size(); start += kChunk) {
+      std::size_t end = std::min(rows.size(), start + kChunk);
+      for (std::size_t i = start; i < end; ++i) {
+        bind(rows[i]);
+        if (!PQsendQueryPrepared(conn_, name_.c_str(), nparams_, values_.data(), lengths_.data(),
+                                 formats_.data(), 0)) {
+          failed_row = i;
+          fail(conn_, nullptr);
+        }
+      }
+      if (!PQpipelineSync(conn_)) fail(conn_, nullptr);
+      // Read every result of the chunk, up to its sync point; remember the first error.
+      PGresult* error = nullptr;
+      std::size_t row = start;
+      for (;;) {
+        PGresult* res = PQgetResult(conn_);
+        if (!res) {  // end of one query's results
+          ++row;
+          continue;
+        }
+        auto st = PQresultStatus(res);
+        if (st == PGRES_PIPELINE_SYNC) {
+          PQclear(res);
+          break;
+        }
+        if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+          const char* n = PQcmdTuples(res);
+          if (n && *n) total += std::atoll(n);
+          PQclear(res);
+        } else if (st == PGRES_PIPELINE_ABORTED) {
+          PQclear(res);
+        } else if (!error) {
+          error = res;
+          failed_row = row;
+        } else {
+          PQclear(res);
+        }
+      }
+      if (error) fail(conn_, error);
+    }
+    executions_ += rows.size();
+    return total;
+  }
+
   void reset() noexcept override {
     if (result_) PQclear(result_);
     result_ = nullptr;
@@ -249,9 +305,19 @@ class PqStatement final : public Statement {
         v);
   }
 
+  void ensure_prepared() {
+    if (prepared_) return;
+    PGresult* res = PQprepare(conn_, name_.c_str(), sql_.c_str(), 0, nullptr);
+    if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) fail(conn_, res);
+    PQclear(res);
+    prepared_ = true;
+  }
+
   PGconn* conn_;
   std::string sql_, name_;
   int nparams_ = 0;
+  bool prepared_ = false;
+  std::uint64_t executions_ = 0;
   PGresult* result_ = nullptr;
   int row_ = -1, nrows_ = 0;
   // Parameter buffers, reused across executions. Strings point into the

@@ -76,6 +76,31 @@ class SqliteStatement final : public Statement {
   }
   void reset() noexcept override { sqlite3_reset(stmt_); }
 
+  // The rows outlive the whole batch, so values are bound without copies.
+  std::int64_t execute_batch(std::span<const std::vector<Value>> rows, std::size_t& failed_row) override {
+    destructor_ = SQLITE_STATIC;
+    struct Restore {
+      sqlite3_destructor_type& d;
+      ~Restore() { d = SQLITE_TRANSIENT; }
+    } restore{destructor_};
+    std::int64_t total = 0;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      failed_row = i;
+      bind(rows[i]);
+      int rc;
+      while ((rc = sqlite3_step(stmt_)) == SQLITE_ROW) {
+      }
+      if (rc != SQLITE_DONE) {
+        sqlite3_reset(stmt_);
+        fail(db_, rc);
+      }
+      total += sqlite3_changes64(db_);
+      sqlite3_reset(stmt_);
+    }
+    sqlite3_clear_bindings(stmt_);  // no pointers into the caller's rows remain
+    return total;
+  }
+
   int column_count() const override { return sqlite3_column_count(stmt_); }
   std::string_view column_name(int i) const override { return sqlite3_column_name(stmt_, i); }
   ColumnKind column_kind(int i) const override {
@@ -129,13 +154,13 @@ class SqliteStatement final : public Statement {
           } else if constexpr (std::is_same_v<T, bool>) {
             return sqlite3_bind_int64(stmt_, idx, x ? 1 : 0);
           } else if constexpr (std::is_same_v<T, std::string>) {
-            // TRANSIENT: SQLite copies, since rows may be read after the
-            // caller's parameters are gone.
-            return sqlite3_bind_text64(stmt_, idx, x.data(), x.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+            // TRANSIENT (the default): SQLite copies, since rows may be read
+            // after the caller's parameters are gone; STATIC inside a batch.
+            return sqlite3_bind_text64(stmt_, idx, x.data(), x.size(), destructor_, SQLITE_UTF8);
           } else if constexpr (std::is_same_v<T, Bytes>) {
             // A null data pointer would bind NULL, so empty blobs use zeroblob.
             if (x.empty()) return sqlite3_bind_zeroblob(stmt_, idx, 0);
-            return sqlite3_bind_blob64(stmt_, idx, x.data(), x.size(), SQLITE_TRANSIENT);
+            return sqlite3_bind_blob64(stmt_, idx, x.data(), x.size(), destructor_);
           } else if constexpr (std::is_same_v<T, Date>) {
             std::string s = format_date(x);
             return sqlite3_bind_text64(stmt_, idx, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
@@ -151,6 +176,7 @@ class SqliteStatement final : public Statement {
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
   std::string sql_;
+  sqlite3_destructor_type destructor_ = SQLITE_TRANSIENT;
 };
 
 class SqliteConnection final : public Connection {
@@ -188,6 +214,7 @@ class SqliteConnection final : public Connection {
   bool is_alive() override { return db_ != nullptr; }
   const Dialect& dialect() const override { return sqlite_dialect(); }
   std::size_t cached_statements() const override { return cache_.size(); }
+  std::optional<std::int64_t> last_insert_rowid() const override { return sqlite3_last_insert_rowid(db_); }
 
  private:
   sqlite3* db_ = nullptr;

@@ -89,23 +89,19 @@ std::int64_t Connection::execute_many(const std::string& sql, std::span<const st
                (rows.empty() ? std::string("()") : to_display(rows.front())) +
                (rows.size() > 1 ? " ..." : ""));
   }
+  if (engine.options.on_statement)
+    for (const auto& row : rows) engine.options.on_statement(sql, row);
   std::unique_ptr<driver::Statement> scratch;
-  driver::Statement& stmt = c.prepare(sql, scratch);
+  std::size_t failed_row = 0;
+  driver::Statement* stmt = nullptr;
   std::int64_t total = 0;
-  for (const auto& row : rows) {
-    if (engine.options.on_statement) engine.options.on_statement(sql, row);
-    try {
-      stmt.bind(row);
-      while (stmt.step()) {
-      }
-      total += stmt.rows_affected();
-      stmt.reset();
-    } catch (const driver::DriverError& e) {
-      stmt.reset();
-      driver::raise_database_error(e, sql, row);
-    }
+  try {
+    stmt = &c.prepare(sql, scratch);
+    total = stmt->execute_batch(rows, failed_row);
+  } catch (const driver::DriverError& e) {
+    driver::raise_database_error(e, sql, rows.empty() ? std::span<const Value>{} : std::span<const Value>(rows[failed_row]));
   }
-  ++stmt.uses;
+  ++stmt->uses;
   return total;
 }
 
@@ -132,6 +128,8 @@ Transaction Connection::begin_nested() {
   st.tx_stack.push_back(id);
   return Transaction(state_, name);
 }
+
+std::optional<std::int64_t> Connection::last_insert_rowid() const { return state_->live().last_insert_rowid(); }
 
 bool Connection::in_transaction() const { return !state_->tx_stack.empty(); }
 const Dialect& Connection::dialect() const { return *state_->engine->dialect; }

@@ -48,6 +48,63 @@ TEST_P(EngineTest, ExecuteBindsAndReadsRows) {
   EXPECT_EQ(conn.execute("SELECT count(*) FROM t").scalar_one<std::int64_t>(), 3);
 }
 
+TEST_P(EngineTest, ExecuteManyReportsTheFailingRowAndKeepsTheConnectionUsable) {
+  auto engine = db().engine();
+  auto conn = engine.connect();
+  conn.execute_script("CREATE TABLE u (id INTEGER PRIMARY KEY, name VARCHAR(20) NOT NULL UNIQUE)");
+  std::string ins = is_postgres() ? "INSERT INTO u (id, name) VALUES ($1, $2)" : "INSERT INTO u (id, name) VALUES (?, ?)";
+  std::vector<std::vector<Value>> rows;
+  for (int i = 0; i < 600; ++i) rows.push_back({std::int64_t{i}, std::string("n") + std::to_string(i)});
+  rows[450][1] = std::string("n3");  // duplicate name: fails in the second pipelined chunk
+  {
+    auto tx = conn.begin();
+    try {
+      conn.execute_many(ins, rows);
+      FAIL() << "duplicate accepted";
+    } catch (const IntegrityError& e) {
+      ASSERT_EQ(e.params().size(), 2u);
+      EXPECT_EQ(std::get<std::int64_t>(e.params()[0]), 450);
+    }
+    tx.rollback();
+  }
+  EXPECT_EQ(conn.execute("SELECT count(*) FROM u").scalar_one<std::int64_t>(), 0);
+  rows[450][1] = std::string("n450");
+  auto tx = conn.begin();
+  EXPECT_EQ(conn.execute_many(ins, rows), 600);
+  tx.commit();
+  EXPECT_EQ(conn.execute("SELECT count(*) FROM u").scalar_one<std::int64_t>(), 600);
+  EXPECT_EQ(conn.execute("SELECT name FROM u WHERE id = 599").scalar_one<std::string>(), "n599");
+}
+
+TEST_P(EngineTest, LastInsertRowidOnSqliteOnly) {
+  auto engine = db().engine();
+  auto conn = engine.connect();
+  conn.execute_script(is_postgres() ? "CREATE TABLE r (id SERIAL PRIMARY KEY, v INTEGER)"
+                                    : "CREATE TABLE r (id INTEGER PRIMARY KEY, v INTEGER)");
+  conn.execute_script("INSERT INTO r (v) VALUES (1)");
+  conn.execute_script("INSERT INTO r (v) VALUES (2)");
+  if (is_postgres()) {
+    EXPECT_EQ(conn.last_insert_rowid(), std::nullopt);
+  } else {
+    EXPECT_EQ(conn.last_insert_rowid(), std::optional<std::int64_t>(2));
+  }
+}
+
+TEST_P(EngineTest, PostgresqlPreparesOnlyStatementsUsedTwice) {
+  if (!is_postgres()) GTEST_SKIP() << "PostgreSQL server-side prepared statements";
+  auto engine = db().engine();
+  auto conn = engine.connect();
+  auto named = [&] {
+    return conn.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE 'SELECT 7%'")
+        .scalar_one<std::int64_t>();
+  };
+  conn.execute("SELECT 7 AS once");
+  EXPECT_EQ(named(), 0);
+  conn.execute("SELECT 7 AS twice");
+  conn.execute("SELECT 7 AS twice");
+  EXPECT_EQ(named(), 1);
+}
+
 TEST_P(EngineTest, StatementCacheReusesPreparedStatements) {
   auto engine = db().engine();
   auto conn = engine.connect();

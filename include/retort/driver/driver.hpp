@@ -10,6 +10,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <vector>
 #include <span>
 #include <string>
 #include <string_view>
@@ -60,6 +62,11 @@ class Statement {
   /// The SQL text this statement was prepared from.
   virtual const std::string& sql() const = 0;
 
+  /// Runs the statement once per parameter set and returns the total rows
+  /// affected. Drivers override it with their fastest form (libpq pipelines
+  /// the executions). On failure throws DriverError and sets `failed_row`.
+  virtual std::int64_t execute_batch(std::span<const std::vector<Value>> rows, std::size_t& failed_row);
+
   /// Reads column i as a Value (untyped access, used for echo and generic rows).
   Value get_value(int i) const;
 
@@ -88,6 +95,9 @@ class Connection {
   virtual const Dialect& dialect() const = 0;
   /// Number of statements in the prepared-statement cache.
   virtual std::size_t cached_statements() const = 0;
+  /// The rowid of the last row inserted on this connection, where the
+  /// database tracks it (SQLite); nullopt elsewhere.
+  virtual std::optional<std::int64_t> last_insert_rowid() const { return std::nullopt; }
 };
 
 }  // namespace retort::driver
