@@ -34,6 +34,16 @@ int digits(std::string_view s, std::size_t& pos, std::size_t n) {
   return v;
 }
 
+// Appends rather than `"'" + s + "'"`, which trips GCC 12's -Wrestrict false positive.
+std::string quoted(const std::string& s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  out.push_back('\'');
+  out += s;
+  out.push_back('\'');
+  return out;
+}
+
 }  // namespace
 
 std::string to_display(const Value& v) {
@@ -61,8 +71,8 @@ std::string to_display(const Value& v) {
             if (b.size() > 64) out += "...";
             return out + "'>";
           },
-          [](Date d) { return "'" + format_date(d) + "'"; },
-          [](Timestamp t) { return "'" + format_timestamp(t) + "'"; },
+          [](Date d) { return quoted(format_date(d)); },
+          [](Timestamp t) { return quoted(format_timestamp(t)); },
       },
       v);
 }

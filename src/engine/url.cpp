@@ -41,8 +41,12 @@ std::string Url::to_display() const {
     out += "@";
   }
   out += host;
-  if (port) out += ":" + std::to_string(*port);
-  out += "/" + database;
+  if (port) {
+    out += ':';
+    out += std::to_string(*port);
+  }
+  out += '/';
+  out += database;
   char sep = '?';
   for (auto& [k, v] : query) {
     out += sep + k + "=" + v;
