@@ -1,0 +1,6 @@
+// expect: retort::sql: arithmetic operators apply to numbers only
+#include "common.hpp"
+void f() {
+  Users u;
+  auto e = u.name * 2;
+}

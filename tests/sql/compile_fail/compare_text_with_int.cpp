@@ -1,0 +1,6 @@
+// expect: retort::sql: these operands cannot be compared
+#include "common.hpp"
+void f() {
+  Users u;
+  auto q = sql::select(u.id).where(u.name == 5);
+}
