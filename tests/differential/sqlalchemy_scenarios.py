@@ -5,7 +5,7 @@ Runs each scenario through SQLAlchemy 1.4 (Debian's python3-sqlalchemy) with
 the seed's mapping (User 1:n Post, back_populates, cascade="all, delete-orphan")
 on a fresh in-memory SQLite database and prints the final rows of every table,
 one line per row: "<scenario>\t<table>\t<col1>|<col2>|..." (NULL for None),
-tables and rows ordered by name and id. tests/orm/differential_test.cpp runs
+tables and rows ordered by name and id, then "<scenario>\t(end)". tests/orm/differential_test.cpp runs
 the same scenarios through retort, renders its rows the same way and compares.
 
 Usage: sqlalchemy_scenarios.py [scenario ...]   (default: all)
@@ -146,3 +146,4 @@ if __name__ == "__main__":
         for table, table_rows in sorted(run(name).items()):
             for row in table_rows:
                 print(f"{name}\t{table}\t" + "|".join(render(v) for v in row))
+        print(f"{name}\t(end)")  # every scenario is listed, even one that leaves no rows

@@ -1,0 +1,72 @@
+// retort/orm/instance_state.hpp — the per-object bookkeeping that lives in the
+// same heap block as every mapped object made by retort::make or loaded by a
+// Session.
+//
+// A block is `Block<T>`: an InstanceState header followed by the T. The header
+// holds the object's mapper, the owning Session (if any), the number of Ptr
+// handles to it, the loaded snapshot (column values as last read from or
+// written to the database; its primary-key part is the identity key) and a few
+// flags. Relationship members (One/Many) of T point at other blocks' headers.
+//
+// Thread safety: none. Objects, their handles and their Session are confined
+// to one thread at a time (the counts are not atomic).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "retort/value.hpp"
+
+namespace retort::orm::detail {
+
+struct Mapper;
+class SessionImpl;
+
+enum StateFlags : std::uint16_t {
+  kHasIdentity = 1u << 0,     ///< the row exists in the database (snapshot valid)
+  kMarkedDeleted = 1u << 1,   ///< Session::remove was called; DELETE at next flush
+  kDeletedFlushed = 1u << 2,  ///< DELETE was emitted; detached at commit
+  kQueued = 1u << 3,          ///< on the collector's pending list (acts as a pin)
+  kOrphanCandidate = 1u << 4, ///< removed from a delete-orphan collection
+  kExpired = 1u << 5,         ///< column values are reloaded at next load of the row
+  kInsertedInTx = 1u << 6,    ///< INSERTed in the Session's current transaction
+};
+
+struct InstanceState {
+  const Mapper* mapper = nullptr;
+  void* object = nullptr;          ///< the T inside the same block
+  SessionImpl* session = nullptr;  ///< a Session holding this object strongly
+  std::uint32_t external = 0;      ///< Ptr handles
+  std::uint32_t mark = 0;          ///< collector epoch
+  std::uint16_t flags = 0;
+  std::vector<Value> snapshot;     ///< column values as in the database (empty before insert)
+
+  bool has(StateFlags f) const { return (flags & f) != 0; }
+  void set(StateFlags f) { flags = std::uint16_t(flags | f); }
+  void clear(StateFlags f) { flags = std::uint16_t(flags & ~f); }
+  /// Pinned objects are roots for the collector.
+  bool pinned() const { return external > 0 || session != nullptr || has(kQueued); }
+};
+
+/// The heap block behind a Ptr<T>.
+template <class T>
+struct Block : InstanceState {
+  T value;
+  template <class... A>
+  explicit Block(const Mapper* m, A&&... a) : value(static_cast<A&&>(a)...) {
+    mapper = m;
+    object = &value;
+  }
+};
+
+// Collector entry points (src/orm/collector.cpp). See ptr.hpp for the rule.
+/// Called when a Ptr count drops to zero: frees the object's graph when
+/// nothing pins it, then runs queued trials.
+void release_external(InstanceState* s) noexcept;
+/// Queues a trial for `s` (after an edge to it was removed or a Session let
+/// it go); it runs at the next safe point (Ptr release, make, Session call).
+void queue_trial(InstanceState* s);
+/// Runs queued trials.
+void drain_trials() noexcept;
+
+}  // namespace retort::orm::detail

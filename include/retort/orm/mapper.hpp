@@ -1,0 +1,241 @@
+// retort/orm/mapper.hpp — the runtime, type-erased description of one mapped
+// type, built once from its Mapping<T> declaration (see mapping.hpp).
+//
+// Everything in the ORM core (unit of work, loading, relationship sync, the
+// collector) works on Mappers and InstanceStates, so that the templates a user
+// instantiates stay thin. Columns are reached by byte offset into the object
+// and decoded/encoded through per-C++-type function pointers (ColumnOps), so
+// loading a row writes straight into the struct members.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "retort/column_reader.hpp"
+#include "retort/orm/cascade.hpp"
+#include "retort/orm/instance_state.hpp"
+#include "retort/schema.hpp"
+
+namespace retort {
+class Dialect;
+}
+
+namespace retort::orm::detail {
+
+/// Encode/decode one member of C++ type M (chosen per column at mapping time).
+struct ColumnOps {
+  Value (*get)(const void* field);
+  void (*set)(void* field, const Value& v);  ///< throws ConversionError
+  void (*read)(const driver::Statement& s, int col, void* field);
+  bool (*equals)(const void* field, const Value& v);
+  bool (*is_unset)(const void* field);  ///< 0 / nullopt: an autoincrement key to generate
+};
+
+struct ColumnInfo {
+  std::string name;
+  std::size_t offset = 0;
+  const ColumnOps* ops = nullptr;
+  SqlType type;
+  bool nullable = false;
+  bool primary_key = false;
+  std::optional<bool> autoincrement;
+  bool unique = false;
+  bool index = false;
+  // Foreign key: either typed (a member of another mapped type) or textual.
+  const Mapper& (*fk_mapper)() = nullptr;
+  std::size_t fk_offset = 0;
+  std::string fk_table, fk_column;  ///< resolved at configure()
+  FkAction on_delete = FkAction::NoAction;
+
+  void* field(void* obj) const { return static_cast<char*>(obj) + offset; }
+  const void* field(const void* obj) const { return static_cast<const char*>(obj) + offset; }
+};
+
+class OneCore;
+class ManyCore;
+
+enum class RelKind : std::uint8_t { ManyToOne, OneToMany };
+
+/// Typed helpers for the Many<T> member of a one-to-many relationship.
+struct ManyOps {
+  void (*push)(ManyCore* m, InstanceState* s);
+  void (*erase)(ManyCore* m, InstanceState* s);  ///< no-op when absent
+  void (*clear)(ManyCore* m);
+  std::size_t (*size)(const ManyCore* m);
+  InstanceState* (*at)(const ManyCore* m, std::size_t i);
+};
+
+struct RelInfo {
+  std::string name;
+  RelKind kind = RelKind::ManyToOne;
+  std::size_t offset = 0;                   ///< of the One/Many member in the owner
+  const Mapper& (*target_fn)() = nullptr;   ///< the related type's mapper
+  std::size_t back_offset = 0;              ///< of the back_populates member in the target
+  cascade::Flags cascade = cascade::default_;
+  ManyOps mops;                             ///< OneToMany only
+  OneCore* (*one_at)(void* obj, std::size_t off) = nullptr;
+  ManyCore* (*many_at)(void* obj, std::size_t off) = nullptr;
+  std::vector<std::size_t> explicit_fk;     ///< offsets of FK members given in the mapping
+  // Resolved at configure():
+  const Mapper* owner = nullptr;
+  const Mapper* target = nullptr;
+  const RelInfo* back = nullptr;
+  std::vector<int> fk_cols;   ///< FK columns, in the child (many side) mapper
+  std::vector<int> ref_cols;  ///< referenced columns, in the parent mapper (its primary key)
+
+  const Mapper& child() const { return kind == RelKind::ManyToOne ? *owner : *target; }
+  const Mapper& parent() const { return kind == RelKind::ManyToOne ? *target : *owner; }
+  OneCore* one(InstanceState* s) const;    ///< REQUIRES: ManyToOne
+  ManyCore* many(InstanceState* s) const;  ///< REQUIRES: OneToMany
+};
+
+/// Cached SQL for one dialect, rendered once per mapper.
+struct SqlCache {
+  std::string select_columns;  ///< "t.a, t.b, ..." in column order
+  std::string select_by_pk;    ///< SELECT ... FROM t WHERE pk = ?
+  std::string delete_by_pk;
+  std::map<std::uint64_t, std::string> inserts;  ///< by column mask
+  std::map<std::uint64_t, std::string> updates;  ///< by SET-column mask
+  std::map<std::vector<int>, std::string> select_by_cols;  ///< lazy loads of collections
+};
+
+struct Mapper {
+  std::string type_name;  ///< for messages: the C++ type as the user spelled the table
+  std::string table_name;
+  std::vector<ColumnInfo> columns;
+  std::vector<RelInfo> rels;
+  std::vector<int> pk;      ///< primary key column indices
+  int autoinc = -1;         ///< the column whose value the database generates
+  InstanceState* (*create)() = nullptr;  ///< a default-constructed block (members unbound)
+  void (*destroy)(InstanceState*) = nullptr;
+
+  /// Resolves relationships and foreign keys against the other mappers and
+  /// builds the schema Table. Idempotent; throws ArgumentError on a mapping
+  /// mistake that only shows at run time (no primary key, no foreign key
+  /// between the two sides of a relationship).
+  void configure() const;
+  const Table& table() const;
+  /// The per-dialect SQL cache (created on first use).
+  SqlCache& sql(const Dialect& d) const;
+  /// Index of the column called `name`, or -1.
+  int find_column(std::string_view name) const;
+  int column_at_offset(std::size_t off) const;
+
+  mutable std::atomic<bool> configured_{false};
+  mutable bool configuring_ = false;
+  mutable std::unique_ptr<Table> table_;
+  mutable std::mutex sql_mutex_;
+  mutable std::map<const Dialect*, std::unique_ptr<SqlCache>> sql_;
+  mutable std::vector<const RelInfo*> m2o_;  ///< many-to-one rels (FK sync), after configure
+};
+
+// ---- column ops per C++ type -----------------------------------------------------------
+
+template <class M>
+struct ColumnOpsFor {
+  static Value get(const void* f) { return to_value(*static_cast<const M*>(f)); }
+  static void set(void* f, const Value& v);
+  static void read(const driver::Statement& s, int col, void* f) {
+    *static_cast<M*>(f) = read_column<M>(s, col);
+  }
+  static bool equals(const void* f, const Value& v);
+  static bool is_unset(const void* f) {
+    const M& m = *static_cast<const M*>(f);
+    if constexpr (NullableColumnValue<M>) {
+      return !m.has_value();
+    } else if constexpr (std::is_integral_v<M>) {
+      return m == 0;
+    } else {
+      return false;
+    }
+  }
+  static constexpr ColumnOps ops{&get, &set, &read, &equals, &is_unset};
+};
+
+[[noreturn]] void throw_value_mismatch(const Value& v, const char* want);
+
+template <class V>
+V value_as(const Value& v) {
+  if constexpr (std::is_integral_v<V> && !std::is_same_v<V, bool>) {
+    if (auto* i = std::get_if<std::int64_t>(&v)) return static_cast<V>(*i);
+    throw_value_mismatch(v, "integer");
+  } else if constexpr (std::is_floating_point_v<V>) {
+    if (auto* d = std::get_if<double>(&v)) return static_cast<V>(*d);
+    if (auto* i = std::get_if<std::int64_t>(&v)) return static_cast<V>(*i);
+    throw_value_mismatch(v, "floating point");
+  } else if constexpr (std::is_same_v<V, bool>) {
+    if (auto* b = std::get_if<bool>(&v)) return *b;
+    if (auto* i = std::get_if<std::int64_t>(&v)) return *i != 0;
+    throw_value_mismatch(v, "bool");
+  } else {
+    if (auto* x = std::get_if<V>(&v)) return *x;
+    throw_value_mismatch(v, "the member's type");
+  }
+}
+
+template <class M>
+void ColumnOpsFor<M>::set(void* f, const Value& v) {
+  M& m = *static_cast<M*>(f);
+  if constexpr (NullableColumnValue<M>) {
+    if (is_null(v)) {
+      m.reset();
+    } else {
+      m = value_as<typename M::value_type>(v);
+    }
+  } else {
+    if (is_null(v)) throw_value_mismatch(v, "a NOT NULL member");
+    m = value_as<M>(v);
+  }
+}
+
+template <class M>
+bool ColumnOpsFor<M>::equals(const void* f, const Value& v) {
+  const M& m = *static_cast<const M*>(f);
+  if constexpr (NullableColumnValue<M>) {
+    if (!m.has_value()) return is_null(v);
+    if (is_null(v)) return false;
+    return ColumnOpsFor<typename M::value_type>::equals(&*m, v);
+  } else if constexpr (std::is_integral_v<M> && !std::is_same_v<M, bool>) {
+    auto* i = std::get_if<std::int64_t>(&v);
+    return i && *i == static_cast<std::int64_t>(m);
+  } else if constexpr (std::is_same_v<M, float>) {
+    auto* d = std::get_if<double>(&v);
+    return d && *d == static_cast<double>(m);
+  } else {
+    auto* x = std::get_if<M>(&v);
+    return x && *x == m;
+  }
+}
+
+template <class M>
+constexpr SqlType default_sql_type() {
+  if constexpr (NullableColumnValue<M>) {
+    return default_sql_type<typename M::value_type>();
+  } else if constexpr (std::is_same_v<M, std::int64_t>) {
+    return types::BigInteger;
+  } else if constexpr (std::is_same_v<M, std::int32_t>) {
+    return types::Integer;
+  } else if constexpr (std::is_same_v<M, std::int16_t>) {
+    return types::SmallInteger;
+  } else if constexpr (std::is_same_v<M, double> || std::is_same_v<M, float>) {
+    return types::Float;
+  } else if constexpr (std::is_same_v<M, bool>) {
+    return types::Boolean;
+  } else if constexpr (std::is_same_v<M, std::string>) {
+    return types::String();
+  } else if constexpr (std::is_same_v<M, Bytes>) {
+    return types::Binary;
+  } else if constexpr (std::is_same_v<M, Date>) {
+    return types::Date;
+  } else {
+    return types::DateTime;
+  }
+}
+
+}  // namespace retort::orm::detail

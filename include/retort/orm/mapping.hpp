@@ -1,0 +1,280 @@
+// retort/orm/mapping.hpp — declaring how a plain struct maps to a table.
+//
+//   template <> struct retort::Mapping<User> {
+//     static constexpr auto table = "users";
+//     static void define(auto& m) {
+//       m.column("id", &User::id, retort::primary_key);
+//       m.column("name", &User::name);
+//       m.one_to_many("posts", &User::posts, &Post::author,
+//                     retort::cascade::all | retort::cascade::delete_orphan);
+//     }
+//   };
+//
+// `define` takes `auto&` so that it is checked when first used, after every
+// model is declared. Nullability comes from the member type: T is NOT NULL,
+// std::optional<T> is nullable. Mistakes visible to the compiler (a member of
+// an unsupported type, a relationship to an unmapped type, back_populates
+// naming a member of the wrong kind) are static_asserts with one sentence; a
+// mapping without a primary key, or a relationship with no foreign key
+// between its tables, throws ArgumentError at first use of the type.
+#pragma once
+
+#include <concepts>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include "retort/orm/cascade.hpp"
+#include "retort/orm/mapper.hpp"
+#include "retort/orm/ptr.hpp"
+#include "retort/orm/relationship.hpp"
+
+namespace retort {
+
+/// Specialize for each mapped struct (see above).
+template <class T>
+struct Mapping;
+
+/// True for types with a Mapping specialization.
+template <class T>
+concept Mapped = requires {
+  { Mapping<T>::table } -> std::convertible_to<std::string_view>;
+};
+
+// ---- column options ---------------------------------------------------------------------
+
+struct PrimaryKeyOpt {};
+inline constexpr PrimaryKeyOpt primary_key{};
+struct UniqueOpt {};
+inline constexpr UniqueOpt unique{};
+struct IndexOpt {};
+inline constexpr IndexOpt indexed{};
+struct AutoincrementOpt {
+  bool on = true;
+};
+constexpr AutoincrementOpt autoincrement(bool on = true) { return {on}; }
+struct SqlTypeOpt {
+  SqlType type;
+};
+/// Overrides the column type derived from the member type (e.g. types::Text).
+constexpr SqlTypeOpt sql_type(SqlType t) { return {t}; }
+struct ForeignKeyOpt {
+  const orm::detail::Mapper& (*mapper)() = nullptr;
+  std::size_t offset = 0;
+  std::string table, column;
+  FkAction on_delete = FkAction::NoAction;
+};
+
+namespace orm::detail {
+template <class T>
+const Mapper& mapper_of();
+
+/// Byte offset of a data member (offsetof for any class type).
+template <class C, class M>
+std::size_t member_offset(M C::*mp) {
+  union U {
+    U() {}
+    ~U() {}
+    C c;
+  } u;
+  return static_cast<std::size_t>(reinterpret_cast<const char*>(&(u.c.*mp)) -
+                                  reinterpret_cast<const char*>(&u.c));
+}
+
+template <class M>
+concept ColumnMember = ColumnValue<M> || NullableColumnValue<M>;
+template <class R>
+struct RelTraits : std::false_type {};
+template <class U>
+struct RelTraits<Many<U>> : std::true_type {
+  using target = U;
+  static constexpr bool many = true;
+};
+template <class U>
+struct RelTraits<One<U>> : std::true_type {
+  using target = U;
+  static constexpr bool many = false;
+};
+
+template <class U>
+OneCore* one_at(void* obj, std::size_t off) {
+  return reinterpret_cast<One<U>*>(static_cast<char*>(obj) + off);
+}
+template <class U>
+ManyCore* many_at(void* obj, std::size_t off) {
+  return reinterpret_cast<Many<U>*>(static_cast<char*>(obj) + off);
+}
+template <class U>
+struct ManyOpsFor {
+  static Many<U>& self(ManyCore* m) { return static_cast<Many<U>&>(*m); }
+  static const Many<U>& self(const ManyCore* m) { return static_cast<const Many<U>&>(*m); }
+  static void push(ManyCore* m, InstanceState* s) { self(m).items_.push_back(Ref<U>(s)); }
+  static void erase(ManyCore* m, InstanceState* s) {
+    auto& v = self(m).items_;
+    for (auto it = v.begin(); it != v.end(); ++it)
+      if (it->state() == s) {
+        v.erase(it);
+        return;
+      }
+  }
+  static void clear(ManyCore* m) { self(m).items_.clear(); }
+  static std::size_t size(const ManyCore* m) { return self(m).items_.size(); }
+  static InstanceState* at(const ManyCore* m, std::size_t i) { return self(m).items_[i].state(); }
+  static constexpr ManyOps ops{&push, &erase, &clear, &size, &at};
+};
+
+/// Builds the runtime Mapper of C from Mapping<C>::define (the `m` it receives).
+template <class C>
+class Definer {
+ public:
+  explicit Definer(Mapper& m) : m_(m) {}
+
+  /// A column stored in member `mp`. Options: primary_key, unique, indexed,
+  /// autoincrement(bool), sql_type(t), references(&Other::id) / foreign_key("t.c").
+  template <class M, class... O>
+  void column(std::string name, M C::*mp, const O&... opts) {
+    static_assert(ColumnMember<M>,
+                  "retort: a column member must be int64_t, int32_t, int16_t, double, float, "
+                  "bool, std::string, retort::Bytes, retort::Date, retort::Timestamp or a "
+                  "std::optional of one of them");
+    ColumnInfo c;
+    c.name = std::move(name);
+    c.offset = member_offset(mp);
+    c.ops = &ColumnOpsFor<M>::ops;
+    c.type = default_sql_type<M>();
+    c.nullable = NullableColumnValue<M>;
+    (apply(c, opts), ...);
+    m_.columns.push_back(std::move(c));
+  }
+
+  /// A one-to-many collection `mp` (Many<U>), kept in sync with the child's
+  /// many-to-one member `back` (One<C>), like relationship(back_populates=).
+  template <class R, class B>
+  void one_to_many(std::string name, R C::*mp, B RelTraits<R>::target::*back,
+                   cascade::Flags flags = cascade::default_) {
+    static_assert(RelTraits<R>::value && RelTraits<R>::many,
+                  "retort: one_to_many needs a retort::Many<T> member");
+    using U = typename RelTraits<R>::target;
+    static_assert(Mapped<U>, "retort: one_to_many target type has no retort::Mapping");
+    static_assert(std::is_same_v<B, One<C>>,
+                  "retort: back_populates of one_to_many must name the child's One<Owner> member");
+    RelInfo r;
+    r.name = std::move(name);
+    r.kind = RelKind::OneToMany;
+    r.offset = member_offset(mp);
+    r.target_fn = &mapper_of<U>;
+    r.back_offset = member_offset(back);
+    r.cascade = flags;
+    r.mops = ManyOpsFor<U>::ops;
+    r.many_at = &many_at<U>;
+    m_.rels.push_back(std::move(r));
+  }
+
+  /// A many-to-one reference `mp` (One<U>), kept in sync with the parent's
+  /// collection `back` (Many<C>). The foreign key columns are the columns of C
+  /// that reference U's primary key (see references()).
+  template <class R, class B>
+  void many_to_one(std::string name, R C::*mp, B RelTraits<R>::target::*back,
+                   cascade::Flags flags = cascade::default_) {
+    static_assert(RelTraits<R>::value && !RelTraits<R>::many,
+                  "retort: many_to_one needs a retort::One<T> member");
+    using U = typename RelTraits<R>::target;
+    static_assert(Mapped<U>, "retort: many_to_one target type has no retort::Mapping");
+    static_assert(std::is_same_v<B, Many<C>>,
+                  "retort: back_populates of many_to_one must name the parent's Many<Owner> member");
+    RelInfo r;
+    r.name = std::move(name);
+    r.kind = RelKind::ManyToOne;
+    r.offset = member_offset(mp);
+    r.target_fn = &mapper_of<U>;
+    r.back_offset = member_offset(back);
+    r.cascade = flags;
+    r.one_at = &one_at<U>;
+    m_.rels.push_back(std::move(r));
+  }
+
+ private:
+  static void apply(ColumnInfo& c, PrimaryKeyOpt) {
+    c.primary_key = true;
+    c.nullable = false;
+  }
+  static void apply(ColumnInfo& c, UniqueOpt) { c.unique = true; }
+  static void apply(ColumnInfo& c, IndexOpt) { c.index = true; }
+  static void apply(ColumnInfo& c, AutoincrementOpt a) { c.autoincrement = a.on; }
+  static void apply(ColumnInfo& c, SqlTypeOpt t) { c.type = t.type; }
+  static void apply(ColumnInfo& c, const ForeignKeyOpt& f) {
+    c.fk_mapper = f.mapper;
+    c.fk_offset = f.offset;
+    c.fk_table = f.table;
+    c.fk_column = f.column;
+    c.on_delete = f.on_delete;
+  }
+  Mapper& m_;
+};
+
+template <class T>
+InstanceState* create_block() {
+  return new Block<T>(&mapper_of<T>());
+}
+template <class T>
+void destroy_block(InstanceState* s) {
+  delete static_cast<Block<T>*>(s);
+}
+
+/// The runtime mapper of T, built on first use (thread-safe).
+template <class T>
+const Mapper& mapper_of() {
+  static_assert(Mapped<T>,
+                "retort: this type is not mapped; declare template <> struct retort::Mapping<T> "
+                "{ static constexpr auto table = \"...\"; static void define(auto& m) { ... } };");
+  // Never destroyed: objects (a Ptr in a static) may outlive static destructors.
+  static Mapper& m = *new Mapper;
+  if constexpr (Mapped<T>) {  // (avoids follow-up errors after the static_assert)
+    static const bool built = [] {
+      m.table_name = Mapping<T>::table;
+      m.type_name = m.table_name;
+      m.create = &create_block<T>;
+      m.destroy = &destroy_block<T>;
+      Definer<T> d(m);
+      Mapping<T>::define(d);
+      return true;
+    }();
+    (void)built;
+  }
+  return m;
+}
+
+/// Binds the relationship members of a freshly made block and turns their
+/// unbound (strong) targets into synced edges (src/orm/relationship.cpp).
+void bind_new_object(InstanceState* s);
+}  // namespace orm::detail
+
+/// A foreign key to a column of another mapped type: references(&User::id).
+template <class U, class M>
+ForeignKeyOpt references(M U::*mp, FkAction on_delete = FkAction::NoAction) {
+  static_assert(Mapped<U>, "retort: references() must name a member of a mapped type");
+  ForeignKeyOpt f;
+  f.mapper = &orm::detail::mapper_of<U>;
+  f.offset = orm::detail::member_offset(mp);
+  f.on_delete = on_delete;
+  return f;
+}
+/// A foreign key given as "table.column", as in SQLAlchemy's ForeignKey('users.id').
+ForeignKeyOpt foreign_key(std::string_view table_dot_column, FkAction on_delete = FkAction::NoAction);
+
+/// Makes a new (transient) mapped object and returns the owning handle.
+///   auto user = retort::make<User>({.name = "Alice"});
+/// Relationship members given in the initializer are bound and synced.
+template <Mapped T>
+Ptr<T> make(T value = T{}) {
+  const auto& m = orm::detail::mapper_of<T>();
+  m.configure();
+  auto* b = new orm::detail::Block<T>(&m, std::move(value));
+  Ptr<T> p(static_cast<orm::detail::InstanceState*>(b));
+  orm::detail::bind_new_object(b);
+  return p;
+}
+
+}  // namespace retort

@@ -1,0 +1,150 @@
+// Private declarations shared by the ORM's compiled core (src/orm/*.cpp).
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "retort/engine.hpp"
+#include "retort/error.hpp"
+#include "retort/orm/mapper.hpp"
+#include "retort/orm/relationship.hpp"
+#include "retort/orm/session.hpp"
+
+namespace retort::orm::detail {
+
+inline OneCore* RelInfo::one(InstanceState* s) const { return one_at(s->object, offset); }
+inline ManyCore* RelInfo::many(InstanceState* s) const { return many_at(s->object, offset); }
+
+std::size_t hash_value(const Value& v) noexcept;
+
+/// Mapper + primary key values. The first value is stored inline, so that a
+/// single-column key costs no allocation.
+struct IdentityKey {
+  const Mapper* mapper = nullptr;
+  Value first;
+  std::vector<Value> rest;  ///< further values of a composite key
+  std::uint32_t size = 0;
+
+  IdentityKey() = default;
+  IdentityKey(const Mapper* m, std::vector<Value> v) : mapper(m) {
+    for (auto& x : v) push(std::move(x));
+  }
+  void push(Value v) {
+    if (size++ == 0) {
+      first = std::move(v);
+    } else {
+      rest.push_back(std::move(v));
+    }
+  }
+  const Value& at(std::size_t i) const { return i == 0 ? first : rest[i - 1]; }
+  std::vector<Value> values() const {
+    std::vector<Value> out;
+    out.reserve(size);
+    for (std::size_t i = 0; i < size; ++i) out.push_back(at(i));
+    return out;
+  }
+  friend bool operator==(const IdentityKey&, const IdentityKey&) = default;
+};
+struct IdentityKeyHash {
+  std::size_t operator()(const IdentityKey& k) const noexcept {
+    std::size_t h = std::hash<const void*>()(k.mapper) ^ hash_value(k.first);
+    for (const auto& v : k.rest) h = h * 1000003u ^ hash_value(v);
+    return h;
+  }
+};
+
+/// The identity key of a persistent object (primary key part of its snapshot).
+IdentityKey identity_of(const InstanceState* s);
+/// The current primary key values from the object's members.
+std::vector<Value> current_key(const InstanceState* s);
+/// "User(id=1)" / "transient User" for messages.
+std::string describe(const InstanceState* s);
+
+/// Binds the relationship members of a block created by Mapper::create (loaded
+/// from a row): owners set, not loaded yet.
+void bind_loaded_object(InstanceState* s);
+/// Unloads the object's relationships (expire): edges to persistent objects
+/// are removed on both ends, which then reload on access.
+void unload_relationships(InstanceState* s);
+
+class SessionImpl {
+ public:
+  SessionImpl(Engine engine, SessionOptions options);
+  ~SessionImpl();
+
+  Engine engine;
+  SessionOptions options;
+  std::optional<Connection> conn;
+  std::optional<Transaction> tx;
+  std::unordered_map<IdentityKey, InstanceState*, IdentityKeyHash> identity;
+  std::vector<InstanceState*> pending;          ///< new objects, in add order
+  std::vector<InstanceState*> deleted;          ///< marked, not flushed
+  std::vector<InstanceState*> flushed_deleted;  ///< DELETEd in this transaction
+  std::vector<InstanceState*> inserted;         ///< INSERTed in this transaction
+  bool flushing = false;
+  int no_autoflush = 0;  ///< > 0 while a cascade walk loads collections
+
+  /// The connection, beginning the transaction on first use (emits BEGIN).
+  Connection& connection();
+
+  // session.cpp
+  void add(InstanceState* s);             ///< plus the save-update cascade
+  void add_one(InstanceState* s);         ///< no cascade
+  void remove(InstanceState* s);          ///< plus the delete cascade (may load)
+  void expunge(InstanceState* s, bool cascade);
+  void forget(InstanceState* s);          ///< drop from all lists, no collector work
+  void commit();
+  void rollback();
+  void close();
+  void expire(InstanceState* s, bool cascade);
+  void refresh(InstanceState* s, bool cascade);
+  InstanceState* merge(InstanceState* s);
+
+  // unit_of_work.cpp
+  void flush();
+  /// Before a query or a get() miss: a full flush (dirty columns too).
+  void autoflush();
+  /// Before a lazy load: flushes only when objects are pending or deleted
+  /// (which changes the rows a load finds). Relationship changes are already
+  /// in memory on both sides, so the full dirty scan (O(objects in the
+  /// Session)) is skipped; otherwise iterating N lazy relationships would be
+  /// quadratic.
+  void autoflush_for_lazy_load();
+
+  // loading.cpp
+  InstanceState* get(const Mapper& m, std::vector<Value> key, bool lazy_load = false);  ///< may emit SELECT
+  /// Turns the current row (columns from `first`, in mapper column order)
+  /// into the identity-mapped object.
+  InstanceState* load_row(const Mapper& m, const driver::Statement& st, int first);
+  void load_many(ManyCore* mc);
+  void load_one(OneCore* oc);
+};
+
+/// Called when `child` was linked to `parent` through `rel` (either side):
+/// applies the save-update cascade of both sides.
+void cascade_on_link(InstanceState* owner, const RelInfo* rel, InstanceState* other);
+
+// persistence.cpp (called only by the unit of work)
+struct UndoLog {
+  struct Entry {
+    InstanceState* s;
+    int col;
+    Value old;
+  };
+  std::vector<Entry> entries;
+  void set(InstanceState* s, int col, const Value& v);
+  void undo();
+};
+void insert_objects(SessionImpl& S, const Mapper& m, const std::vector<InstanceState*>& objs,
+                    UndoLog& undo);
+/// Syncs foreign keys, writes changed columns; returns the objects updated.
+std::vector<InstanceState*> update_objects(SessionImpl& S, const Mapper& m,
+                                           const std::vector<InstanceState*>& objs, UndoLog& undo);
+void delete_objects(SessionImpl& S, const Mapper& m, const std::vector<InstanceState*>& objs);
+void take_snapshot(InstanceState* s);
+
+}  // namespace retort::orm::detail

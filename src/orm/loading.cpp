@@ -1,0 +1,168 @@
+// Loading: rows → objects through the identity map, get() by primary key,
+// and the lazy loaders of One<> and Many<> members.
+//
+// A row whose key is already in the identity map yields the existing object,
+// unchanged unless it was expired. Columns are decoded straight into the
+// struct members (ColumnOps::read), then the snapshot is taken from them.
+#include <algorithm>
+
+#include "orm/internal.hpp"
+#include "retort/dialect.hpp"
+
+namespace retort::orm::detail {
+
+namespace {
+
+void populate(InstanceState* s, const driver::Statement& st, int first) {
+  const Mapper& m = *s->mapper;
+  for (std::size_t i = 0; i < m.columns.size(); ++i)
+    m.columns[i].ops->read(st, first + int(i), m.columns[i].field(s->object));
+  take_snapshot(s);
+}
+
+const std::string& select_by_cols(const RelInfo& r, const Dialect& d) {
+  const Mapper& child = *r.target;
+  SqlCache& c = child.sql(d);
+  auto it = c.select_by_cols.find(r.fk_cols);
+  if (it != c.select_by_cols.end()) return it->second;
+  std::string sql = "SELECT " + c.select_columns + " FROM ";
+  d.append_identifier(sql, child.table_name);
+  for (std::size_t k = 0; k < r.fk_cols.size(); ++k) {
+    sql += k ? " AND " : " WHERE ";
+    d.append_identifier(sql, child.table_name);
+    sql += '.';
+    d.append_identifier(sql, child.columns[std::size_t(r.fk_cols[k])].name);
+    sql += " = ";
+    d.append_placeholder(sql, k + 1);
+  }
+  return c.select_by_cols.emplace(r.fk_cols, std::move(sql)).first->second;
+}
+
+}  // namespace
+
+InstanceState* SessionImpl::load_row(const Mapper& m, const driver::Statement& st, int first) {
+  IdentityKey key;
+  key.mapper = &m;
+  for (int p : m.pk) key.push(st.get_value(first + p));
+  auto it = identity.find(key);
+  if (it != identity.end()) {
+    InstanceState* s = it->second;
+    if (s->has(kExpired)) {
+      populate(s, st, first);
+      s->clear(kExpired);
+    }
+    return s;
+  }
+  InstanceState* s = m.create();
+  bind_loaded_object(s);
+  try {
+    populate(s, st, first);
+  } catch (...) {
+    m.destroy(s);
+    throw;
+  }
+  s->set(kHasIdentity);
+  s->session = this;
+  identity.emplace(std::move(key), s);
+  return s;
+}
+
+InstanceState* SessionImpl::get(const Mapper& m, std::vector<Value> key, bool lazy_load) {
+  if (key.size() != m.pk.size())
+    throw InvalidRequestError("Session::get on '" + m.table_name + "': expected " +
+                              std::to_string(m.pk.size()) + " primary key value(s), got " +
+                              std::to_string(key.size()));
+  // Normalize the key through the column types (an int literal for a BIGINT key).
+  for (std::size_t k = 0; k < key.size(); ++k) {
+    if (std::holds_alternative<double>(key[k])) continue;
+    if (auto* b = std::get_if<bool>(&key[k])) {
+      const ColumnInfo& c = m.columns[std::size_t(m.pk[k])];
+      if (c.type.kind != TypeKind::Boolean) key[k] = std::int64_t(*b);
+    }
+  }
+  IdentityKey ik(&m, key);
+  auto it = identity.find(ik);
+  if (it != identity.end() && !it->second->has(kExpired))
+    return it->second->has(kMarkedDeleted) ? nullptr : it->second;
+  if (lazy_load) {
+    autoflush_for_lazy_load();
+  } else {
+    autoflush();
+  }
+  Connection& c = connection();
+  Result r = c.execute(m.sql(c.dialect()).select_by_pk, std::span<const Value>(key));
+  if (!r.next()) return nullptr;
+  InstanceState* s = load_row(m, r.statement(), 0);
+  return s->has(kMarkedDeleted) ? nullptr : s;
+}
+
+void SessionImpl::load_one(OneCore* oc) {
+  InstanceState* s = oc->owner_;
+  const RelInfo& r = *oc->rel_;
+  const Mapper& m = *s->mapper;
+  std::vector<Value> fk;
+  for (int col : r.fk_cols) {
+    const ColumnInfo& c = m.columns[std::size_t(col)];
+    Value v = c.ops->get(c.field(s->object));
+    if (is_null(v)) {
+      oc->target_ = nullptr;
+      oc->loaded_ = true;
+      return;
+    }
+    fk.push_back(std::move(v));
+  }
+  InstanceState* t = get(*r.target, std::move(fk), true);
+  if (oc->loaded_) return;  // an autoflush or nested load got there first
+  oc->target_ = t;
+  oc->loaded_ = true;
+  if (t) {
+    const RelInfo* back = r.back;
+    ManyCore* mc = back->many(t);
+    bool present = false;
+    for (std::size_t i = 0, n = back->mops.size(mc); i < n && !present; ++i)
+      present = back->mops.at(mc, i) == s;
+    if (!present) back->mops.push(mc, s);
+  }
+}
+
+void SessionImpl::load_many(ManyCore* mc) {
+  InstanceState* s = mc->owner_;
+  autoflush_for_lazy_load();
+  if (mc->loaded_) return;
+  if (!s->has(kHasIdentity)) {
+    mc->loaded_ = true;
+    return;
+  }
+  const RelInfo& r = *mc->rel_;
+  const Mapper& pm = *s->mapper;
+  std::vector<Value> params;
+  for (int p : r.ref_cols) {
+    const ColumnInfo& c = pm.columns[std::size_t(p)];
+    params.push_back(c.ops->get(c.field(s->object)));
+  }
+  Connection& c = connection();
+  std::vector<InstanceState*> found;
+  {
+    Result res = c.execute(select_by_cols(r, c.dialect()), std::span<const Value>(params));
+    while (res.next()) found.push_back(load_row(*r.target, res.statement(), 0));
+  }
+  const RelInfo* back = r.back;
+  std::vector<InstanceState*> items;
+  for (auto* child : found) {
+    OneCore* oc = back->one(child);
+    if (oc->loaded_ && oc->target_ != s) continue;  // moved elsewhere in memory
+    if (child->has(kMarkedDeleted)) continue;
+    oc->target_ = s;
+    oc->loaded_ = true;
+    items.push_back(child);
+  }
+  for (std::size_t i = 0, n = r.mops.size(mc); i < n; ++i) {
+    InstanceState* x = r.mops.at(mc, i);
+    if (std::find(items.begin(), items.end(), x) == items.end()) items.push_back(x);
+  }
+  r.mops.clear(mc);
+  for (auto* x : items) r.mops.push(mc, x);
+  mc->loaded_ = true;
+}
+
+}  // namespace retort::orm::detail

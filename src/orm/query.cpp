@@ -1,0 +1,69 @@
+// The untyped half of Query<T>: the base SELECT of a mapper, relationship
+// join conditions, and running a query into identity-mapped objects.
+#include <unordered_set>
+
+#include "orm/internal.hpp"
+#include "retort/orm/query.hpp"
+
+namespace retort::orm::detail {
+
+const ColumnInfo& column_at(const Mapper& m, std::size_t offset) {
+  int i = m.column_at_offset(offset);
+  if (i < 0)
+    throw ArgumentError("retort::col(): the member is not a mapped column of '" + m.table_name + "'");
+  return m.columns[std::size_t(i)];
+}
+
+sql::Select<std::int64_t> select_all(const Mapper& m) {
+  m.configure();
+  auto table = sql::detail::make_table(m.table_name, {});
+  std::vector<sql::detail::NodePtr> cols;
+  cols.reserve(m.columns.size());
+  for (const auto& c : m.columns) cols.push_back(sql::detail::make_column(table, c.name, c.type.kind));
+  return sql::Select<std::int64_t>(std::move(cols));
+}
+
+sql::Expr<bool> relationship_on(const Mapper& m, std::size_t offset, sql::TableRef& target) {
+  m.configure();
+  const RelInfo* rel = nullptr;
+  for (const auto& r : m.rels)
+    if (r.offset == offset) rel = &r;
+  if (!rel)
+    throw ArgumentError("Query::join(): the member is not a mapped relationship of '" +
+                        m.table_name + "'");
+  const Mapper& child = rel->child();
+  const Mapper& parent = rel->parent();
+  auto ct = sql::detail::make_table(child.table_name, {});
+  auto pt = sql::detail::make_table(parent.table_name, {});
+  sql::detail::NodePtr on;
+  for (std::size_t k = 0; k < rel->fk_cols.size(); ++k) {
+    const ColumnInfo& fc = child.columns[std::size_t(rel->fk_cols[k])];
+    const ColumnInfo& pc = parent.columns[std::size_t(rel->ref_cols[k])];
+    auto eq = sql::detail::make_binary(sql::detail::Op::Eq,
+                                       sql::detail::make_column(ct, fc.name, fc.type.kind),
+                                       sql::detail::make_column(pt, pc.name, pc.type.kind),
+                                       TypeKind::Boolean);
+    on = on ? sql::detail::make_binary(sql::detail::Op::And, on, eq, TypeKind::Boolean) : eq;
+  }
+  target = sql::TableRef(rel->target->table_name);
+  return sql::Expr<bool>(on);
+}
+
+std::vector<InstanceState*> run_query(Session& session, const Mapper& m, const sql::SelectBase& sel,
+                                      bool dedupe) {
+  SessionImpl& s = session.impl();
+  s.autoflush();
+  Connection& conn = s.connection();
+  const CompiledSql& c = sel.compile(conn.dialect());
+  std::vector<InstanceState*> out;
+  std::unordered_set<InstanceState*> seen;
+  Result r = conn.execute(c.sql, std::span<const Value>(c.params));
+  while (r.next()) {
+    InstanceState* x = s.load_row(m, r.statement(), 0);
+    if (x->has(kMarkedDeleted) || x->has(kDeletedFlushed)) continue;
+    if (!dedupe || seen.insert(x).second) out.push_back(x);
+  }
+  return out;
+}
+
+}  // namespace retort::orm::detail

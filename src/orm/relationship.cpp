@@ -1,0 +1,214 @@
+// Relationship members: in-memory sync of both sides (back_populates), the
+// save-update cascade along new links, orphan marking, and lazy-load entry
+// points. Every edge is stored on both ends: a child's One<> target and the
+// parent's Many<> entry; a collection that is not loaded yet is left alone
+// records its in-memory edges too and merges them with what its lazy load
+// returns (the autoflush before the load writes the foreign keys first).
+#include "orm/internal.hpp"
+
+namespace retort::orm::detail {
+
+namespace {
+
+bool many_contains(const RelInfo* r, ManyCore* mc, InstanceState* s) {
+  std::size_t n = r->mops.size(mc);
+  for (std::size_t i = 0; i < n; ++i)
+    if (r->mops.at(mc, i) == s) return true;
+  return false;
+}
+
+[[noreturn]] void throw_bound_move() {
+  throw InvalidRequestError(
+      "retort: the relationship members of an object made by retort::make cannot be moved out; "
+      "copy its column members instead");
+}
+
+}  // namespace
+
+OneCore::OneCore(OneCore&& o) {
+  if (o.owner_) throw_bound_move();
+  target_ = o.target_;
+  o.target_ = nullptr;
+}
+
+OneCore::~OneCore() {
+  if (!owner_ && target_ && --target_->external == 0) release_external(target_);
+}
+
+InstanceState* OneCore::target() const {
+  if (!loaded_) {
+    if (!owner_->session)
+      throw DetachedInstanceError("Parent instance " + describe(owner_) +
+                                  " is not bound to a Session; lazy load operation of attribute '" +
+                                  rel_->name + "' cannot proceed");
+    owner_->session->load_one(const_cast<OneCore*>(this));
+  }
+  return target_;
+}
+
+void OneCore::assign(InstanceState* t) {
+  if (t && t->mapper != rel_->target)
+    throw InvalidRequestError("retort: wrong type assigned to relationship '" + rel_->name + "'");
+  InstanceState* old = target();  // may lazy-load the old target
+  const RelInfo* back = rel_->back;
+  modified_ = true;
+  if (old != t) {
+    if (old) {
+      back->mops.erase(back->many(old), owner_);
+      queue_trial(old);
+    }
+    target_ = t;
+  }
+  loaded_ = true;
+  if (t) {
+    owner_->clear(kOrphanCandidate);
+    ManyCore* mc = back->many(t);
+    // Even an unloaded collection records the edge (the collector needs
+    // both ends); its lazy load merges what the database returns.
+    if (!many_contains(back, mc, owner_)) back->mops.push(mc, owner_);
+    cascade_on_link(owner_, rel_, t);
+  } else if (old) {
+    if (cascade::has(back->cascade, cascade::delete_orphan)) owner_->set(kOrphanCandidate);
+    queue_trial(owner_);
+  }
+}
+
+ManyCore::ManyCore(ManyCore&& o) {
+  if (o.owner_) throw_bound_move();
+}
+
+void ManyCore::ensure_loaded() const {
+  if (loaded_) return;
+  if (!owner_->session)
+    throw DetachedInstanceError("Parent instance " + describe(owner_) +
+                                " is not bound to a Session; lazy load operation of attribute '" +
+                                rel_->name + "' cannot proceed");
+  owner_->session->load_many(const_cast<ManyCore*>(this));
+}
+
+void ManyCore::append(InstanceState* child) {
+  if (child->mapper != rel_->target)
+    throw InvalidRequestError("retort: wrong type appended to relationship '" + rel_->name + "'");
+  rel_->back->one(child)->assign(owner_);
+}
+
+void ManyCore::remove(InstanceState* child) {
+  if (!many_contains(rel_, this, child)) return;
+  OneCore* oc = rel_->back->one(child);
+  if (oc->loaded_ && oc->target_ == owner_) {
+    oc->assign(nullptr);
+  } else {
+    rel_->mops.erase(this, child);
+    queue_trial(child);
+  }
+}
+
+void ManyCore::clear() {
+  ensure_loaded();
+  while (rel_->mops.size(this) > 0) {
+    std::size_t before = rel_->mops.size(this);
+    remove(rel_->mops.at(this, before - 1));
+    if (rel_->mops.size(this) == before) rel_->mops.erase(this, rel_->mops.at(this, before - 1));
+  }
+}
+
+void cascade_on_link(InstanceState* owner, const RelInfo* rel, InstanceState* other) {
+  SessionImpl* so = owner->session;
+  SessionImpl* st = other->session;
+  if (so && so != st && cascade::has(rel->cascade, cascade::save_update)) {
+    so->add(other);
+    st = other->session;
+  }
+  if (st && st != so && cascade::has(rel->back->cascade, cascade::save_update)) st->add(owner);
+}
+
+void bind_new_object(InstanceState* s) {
+  std::vector<InstanceState*> held;
+  for (const RelInfo& r : s->mapper->rels) {
+    if (r.kind == RelKind::ManyToOne) {
+      OneCore* oc = r.one(s);
+      InstanceState* t = oc->target_;
+      oc->target_ = nullptr;
+      oc->owner_ = s;
+      oc->rel_ = &r;
+      oc->loaded_ = true;
+      if (t) {
+        held.push_back(t);
+        oc->assign(t);
+      }
+      oc->modified_ = false;
+    } else {
+      ManyCore* mc = r.many(s);
+      std::vector<InstanceState*> items;
+      for (std::size_t i = 0, n = r.mops.size(mc); i < n; ++i) items.push_back(r.mops.at(mc, i));
+      r.mops.clear(mc);
+      mc->owner_ = s;
+      mc->rel_ = &r;
+      mc->loaded_ = true;
+      for (auto* t : items) {
+        held.push_back(t);
+        mc->append(t);
+      }
+    }
+  }
+  // The unbound members held their targets strongly; they are edges now.
+  for (auto* t : held)
+    if (--t->external == 0) release_external(t);
+  drain_trials();
+}
+
+void bind_loaded_object(InstanceState* s) {
+  for (const RelInfo& r : s->mapper->rels) {
+    if (r.kind == RelKind::ManyToOne) {
+      OneCore* oc = r.one(s);
+      oc->owner_ = s;
+      oc->rel_ = &r;
+      oc->loaded_ = false;
+    } else {
+      ManyCore* mc = r.many(s);
+      mc->owner_ = s;
+      mc->rel_ = &r;
+      mc->loaded_ = false;
+    }
+  }
+}
+
+}  // namespace retort::orm::detail
+
+namespace retort::orm::detail {
+
+void unload_relationships(InstanceState* s) {
+  for (const RelInfo& r : s->mapper->rels) {
+    if (r.kind == RelKind::ManyToOne) {
+      OneCore* oc = r.one(s);
+      if (InstanceState* t = oc->target_) {
+        r.back->mops.erase(r.back->many(t), s);
+        r.back->many(t)->loaded_ = false;
+        queue_trial(t);
+      }
+      oc->target_ = nullptr;
+      oc->loaded_ = false;
+      oc->modified_ = false;
+    } else {
+      ManyCore* mc = r.many(s);
+      std::vector<InstanceState*> keep;
+      for (std::size_t i = 0, n = r.mops.size(mc); i < n; ++i) {
+        InstanceState* c = r.mops.at(mc, i);
+        if (!c->has(kHasIdentity)) {  // a pending child keeps its link
+          keep.push_back(c);
+          continue;
+        }
+        OneCore* oc = r.back->one(c);
+        oc->target_ = nullptr;
+        oc->loaded_ = false;
+        queue_trial(c);
+      }
+      r.mops.clear(mc);
+      for (auto* c : keep) r.mops.push(mc, c);
+      mc->loaded_ = false;
+    }
+  }
+  queue_trial(s);
+}
+
+}  // namespace retort::orm::detail

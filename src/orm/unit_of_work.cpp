@@ -1,0 +1,180 @@
+// The unit of work: flush = collect (orphans, children of deleted parents) →
+// order (mappers by foreign-key dependency; rows of a self-referential table
+// by their links) → write (inserts parents first, then updates, then deletes
+// children first; persistence.cpp) → mark clean. Any failure undoes the
+// flush's in-memory effects, rolls the transaction back and rethrows.
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "orm/internal.hpp"
+
+namespace retort::orm::detail {
+
+namespace {
+
+// Mappers ordered parents first (a many-to-one target before its owner).
+std::vector<const Mapper*> dependency_order(const std::vector<const Mapper*>& involved) {
+  std::vector<const Mapper*> out;
+  std::unordered_map<const Mapper*, int> state;  // 1 visiting, 2 done
+  std::vector<const Mapper*> all = involved;
+  auto visit = [&](auto&& self, const Mapper* m) -> void {
+    int& st = state[m];
+    if (st) return;
+    st = 1;
+    for (const RelInfo* r : m->m2o_)
+      if (r->target != m) self(self, r->target);
+    for (const auto& c : m->columns)
+      if (c.fk_mapper && &c.fk_mapper() != m) self(self, &c.fk_mapper());
+    state[m] = 2;
+    out.push_back(m);
+  };
+  for (auto* m : all) visit(visit, m);
+  return out;
+}
+
+// Within one self-referential table: parents before children.
+void order_self_referential(const Mapper& m, std::vector<InstanceState*>& objs) {
+  std::vector<const RelInfo*> self;
+  for (const RelInfo* r : m.m2o_)
+    if (r->target == &m) self.push_back(r);
+  if (self.empty() || objs.size() < 2) return;
+  std::unordered_set<InstanceState*> in(objs.begin(), objs.end());
+  std::unordered_set<InstanceState*> done;
+  std::vector<InstanceState*> out;
+  auto visit = [&](auto&& rec, InstanceState* s) -> void {
+    if (!done.insert(s).second) return;
+    for (const RelInfo* r : self) {
+      OneCore* oc = r->one(s);
+      if (oc->loaded_ && oc->target_ && in.count(oc->target_)) rec(rec, oc->target_);
+    }
+    out.push_back(s);
+  };
+  for (auto* s : objs) visit(visit, s);
+  objs.swap(out);
+}
+
+bool is_orphan(const InstanceState* s) {
+  for (const RelInfo* r : s->mapper->m2o_) {
+    if (!cascade::has(r->back->cascade, cascade::delete_orphan)) continue;
+    const OneCore* oc = r->one(const_cast<InstanceState*>(s));
+    if (oc->loaded_ && !oc->target_) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void SessionImpl::autoflush() {
+  if (options.autoflush && !flushing && no_autoflush == 0) flush();
+}
+
+void SessionImpl::autoflush_for_lazy_load() {
+  if (!pending.empty() || !deleted.empty()) autoflush();
+}
+
+void SessionImpl::flush() {
+  if (flushing) return;
+  flushing = true;
+  UndoLog undo;
+  try {
+    // Orphans: pending ones are expunged, persistent ones deleted.
+    std::vector<InstanceState*> orphans;
+    for (auto* s : pending)
+      if (s->has(kOrphanCandidate) && is_orphan(s)) orphans.push_back(s);
+    for (auto& [k, s] : identity)
+      if (s->has(kOrphanCandidate) && !s->has(kMarkedDeleted) && is_orphan(s)) orphans.push_back(s);
+    for (auto* s : orphans) {
+      s->clear(kOrphanCandidate);
+      if (s->has(kHasIdentity)) {
+        remove(s);
+      } else {
+        expunge(s, false);
+      }
+    }
+    // Children of deleted parents without the delete cascade are loaded so
+    // that their foreign keys are set to NULL (or the flush fails clearly).
+    for (std::size_t i = 0; i < deleted.size(); ++i) {
+      InstanceState* s = deleted[i];
+      for (const RelInfo& r : s->mapper->rels)
+        if (r.kind == RelKind::OneToMany && !cascade::has(r.cascade, cascade::remove))
+          r.many(s)->ensure_loaded();
+    }
+
+    if (pending.empty() && deleted.empty() && identity.empty()) {
+      flushing = false;
+      return;
+    }
+    // Group by mapper.
+    std::unordered_map<const Mapper*, std::vector<InstanceState*>> ins, upd, del;
+    std::vector<const Mapper*> involved;
+    auto note = [&](const Mapper* m) {
+      if (std::find(involved.begin(), involved.end(), m) == involved.end()) involved.push_back(m);
+    };
+    for (auto* s : pending) {
+      ins[s->mapper].push_back(s);
+      note(s->mapper);
+    }
+    for (auto& [k, s] : identity) {
+      if (s->has(kMarkedDeleted)) continue;
+      upd[s->mapper].push_back(s);
+      note(s->mapper);
+    }
+    for (auto* s : deleted) {
+      del[s->mapper].push_back(s);
+      note(s->mapper);
+    }
+    std::vector<const Mapper*> order = dependency_order(involved);
+
+    std::vector<InstanceState*> inserted_now, updated_now;
+    for (const Mapper* m : order) {
+      auto it = ins.find(m);
+      if (it == ins.end()) continue;
+      order_self_referential(*m, it->second);
+      insert_objects(*this, *m, it->second, undo);
+      inserted_now.insert(inserted_now.end(), it->second.begin(), it->second.end());
+    }
+    for (const Mapper* m : order) {
+      auto it = upd.find(m);
+      if (it == upd.end()) continue;
+      auto changed = update_objects(*this, *m, it->second, undo);
+      updated_now.insert(updated_now.end(), changed.begin(), changed.end());
+    }
+    for (auto it = order.rbegin(); it != order.rend(); ++it) {
+      auto d = del.find(*it);
+      if (d == del.end()) continue;
+      order_self_referential(**it, d->second);  // parents first...
+      std::reverse(d->second.begin(), d->second.end());  // ...so children go first
+      delete_objects(*this, **it, d->second);
+    }
+
+    // Everything was written: mark clean.
+    for (auto* s : inserted_now) {
+      take_snapshot(s);
+      s->set(kHasIdentity);
+      s->set(kInsertedInTx);
+      identity.emplace(identity_of(s), s);
+      inserted.push_back(s);
+    }
+    pending.clear();
+    for (auto* s : updated_now) take_snapshot(s);
+    for (auto* s : deleted) {
+      s->clear(kMarkedDeleted);
+      s->set(kDeletedFlushed);
+      auto it = identity.find(identity_of(s));
+      if (it != identity.end() && it->second == s) identity.erase(it);
+      flushed_deleted.push_back(s);
+    }
+    deleted.clear();
+    for (auto& [k, s] : identity)
+      for (const RelInfo* r : s->mapper->m2o_) r->one(s)->modified_ = false;
+  } catch (...) {
+    undo.undo();
+    flushing = false;
+    rollback();
+    throw;
+  }
+  flushing = false;
+}
+
+}  // namespace retort::orm::detail

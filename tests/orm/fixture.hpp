@@ -1,0 +1,65 @@
+// A backend-parameterized fixture for ORM tests: an engine on a scratch
+// database with every test model's table, a statement log, and helpers to
+// count rows.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "models.hpp"
+#include "support/backend.hpp"
+
+namespace orm_test {
+
+class OrmTest : public retort::testing::BackendTest {
+ protected:
+  void SetUp() override {
+    BackendTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    retort::EngineOptions o;
+    o.on_statement = [this](std::string_view sql, std::span<const retort::Value>) {
+      statements.emplace_back(sql);
+    };
+    o.log_sink = [this](std::string_view line) { echo.emplace_back(line); };
+    engine_.emplace(db().engine(std::move(o)));
+    retort::create_all<User, Post, Folder, Doc, Group, Item, Team, Member, Node, Pair>(*engine_);
+    statements.clear();
+  }
+  void TearDown() override {
+    engine_.reset();
+    BackendTest::TearDown();
+  }
+  retort::Engine& engine() { return *engine_; }
+
+  /// SELECT count(*) on a fresh connection (sees only committed rows).
+  std::int64_t count(const std::string& table, const std::string& where = "") {
+    auto conn = engine_->connect();
+    auto r = conn.execute("SELECT count(*) FROM " + table + (where.empty() ? "" : " WHERE " + where));
+    return r.scalar_one<std::int64_t>();
+  }
+  /// Statements run since the last call (and clears the list).
+  std::vector<std::string> take_statements() {
+    auto out = std::move(statements);
+    statements.clear();
+    return out;
+  }
+  static std::size_t count_prefix(const std::vector<std::string>& v, const std::string& prefix) {
+    std::size_t n = 0;
+    for (auto& s : v)
+      if (s.rfind(prefix, 0) == 0) ++n;
+    return n;
+  }
+
+  std::vector<std::string> statements;
+  std::vector<std::string> echo;
+  std::optional<retort::Engine> engine_;
+};
+
+#define RETORT_ORM_SUITE(Fixture)                                                      \
+  INSTANTIATE_TEST_SUITE_P(Backends, Fixture,                                         \
+                           ::testing::ValuesIn(::retort::testing::backends()),        \
+                           ::retort::testing::BackendName())
+
+}  // namespace orm_test
