@@ -43,6 +43,14 @@ class Dialect {
   virtual bool supports_returning() const = 0;
   /// Whether ILIKE exists natively (otherwise it is emulated with lower()).
   virtual bool supports_ilike() const = 0;
+  /// Whether a parameter the server cannot type from its context needs an
+  /// explicit CAST (PostgreSQL infers; "SELECT $1" alone is text).
+  virtual bool needs_parameter_casts() const = 0;
+  /// Whether sum()/avg() widen to a type that must be cast back to the
+  /// expression's type (PostgreSQL: numeric).
+  virtual bool widens_aggregates() const = 0;
+  /// Whether OFFSET needs a LIMIT before it (SQLite: LIMIT -1 OFFSET n).
+  virtual bool offset_requires_limit() const = 0;
   /// Largest number of bound parameters in one statement.
   virtual std::size_t max_parameters() const = 0;
 

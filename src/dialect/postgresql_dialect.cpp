@@ -38,6 +38,9 @@ class PostgresqlDialect final : public Dialect {
   std::string_view boolean_literal(bool v) const override { return v ? "true" : "false"; }
   bool supports_returning() const override { return true; }
   bool supports_ilike() const override { return true; }
+  bool needs_parameter_casts() const override { return true; }
+  bool widens_aggregates() const override { return true; }
+  bool offset_requires_limit() const override { return false; }
   std::size_t max_parameters() const override { return 65535; }
   std::string has_table_sql() const override {
     // to_regclass resolves through search_path, as unqualified DDL does.

@@ -34,6 +34,9 @@ class SqliteDialect final : public Dialect {
   std::string_view boolean_literal(bool v) const override { return v ? "1" : "0"; }
   bool supports_returning() const override { return true; }  // SQLite >= 3.35
   bool supports_ilike() const override { return false; }
+  bool needs_parameter_casts() const override { return false; }
+  bool widens_aggregates() const override { return false; }
+  bool offset_requires_limit() const override { return true; }
   std::size_t max_parameters() const override { return 32766; }
   std::string has_table_sql() const override {
     return "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?";

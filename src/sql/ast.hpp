@@ -39,7 +39,6 @@ struct Node {
   bool cast_result = false;        ///< Function: CAST(... AS type) on dialects that need it
   int nulls = 0;                   ///< Ordering: 0 default, 1 first, 2 last
   std::shared_ptr<const StatementData> stmt;  ///< subquery kinds
-  std::shared_ptr<CteData> cte;                ///< CteRef
 };
 
 struct CteData {

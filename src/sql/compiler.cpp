@@ -73,7 +73,7 @@ void collect_tables(const NodePtr& n, std::vector<NodePtr>& out) {
 }  // namespace
 
 Compiler::Compiler(const Dialect& dialect)
-    : d_(dialect), pg_(dialect.name() == "postgresql"), out_(result.sql) {}
+    : d_(dialect), casts_(dialect.needs_parameter_casts()), out_(result.sql) {}
 
 void Compiler::ident(std::string_view name) { d_.append_identifier(out_, name); }
 
@@ -131,7 +131,7 @@ void Compiler::expr(const NodePtr& np, const Node* sibling, Ctx ctx, bool assign
     case NodeKind::Param: {
       bool inferred = assigned || (sibling && sibling->kind != NodeKind::Param && sibling->typed &&
                                    family(sibling->type) == family(n.type));
-      param(n.value, n.type, pg_ && !inferred, n.name);
+      param(n.value, n.type, casts_ && !inferred, n.name);
       return;
     }
     case NodeKind::BoolLiteral:
@@ -158,7 +158,7 @@ void Compiler::expr(const NodePtr& np, const Node* sibling, Ctx ctx, bool assign
       out_ += n.negate ? " IS NOT NULL" : " IS NULL";
       return;
     case NodeKind::Function:
-      if (n.cast_result && pg_) out_ += "CAST(";
+      if (n.cast_result && d_.widens_aggregates()) out_ += "CAST(";
       out_ += n.name;
       out_ += '(';
       if (n.flag) out_ += "DISTINCT ";
@@ -167,7 +167,7 @@ void Compiler::expr(const NodePtr& np, const Node* sibling, Ctx ctx, bool assign
         expr(n.args[i]);
       }
       out_ += ')';
-      if (n.cast_result && pg_) {
+      if (n.cast_result && d_.widens_aggregates()) {
         out_ += " AS ";
         type_name(n.type);
         out_ += ')';
@@ -362,8 +362,8 @@ void Compiler::select(const SelectData& s) {
   }
   if (s.limit >= 0) {
     out_ += " LIMIT " + std::to_string(s.limit);
-  } else if (s.offset >= 0 && !pg_) {
-    out_ += " LIMIT -1";  // SQLite has no OFFSET without LIMIT
+  } else if (s.offset >= 0 && d_.offset_requires_limit()) {
+    out_ += " LIMIT -1";
   }
   if (s.offset >= 0) out_ += " OFFSET " + std::to_string(s.offset);
 }

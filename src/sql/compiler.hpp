@@ -53,7 +53,7 @@ class Compiler {
   void type_name(TypeKind kind);
 
   const Dialect& d_;
-  bool pg_;
+  bool casts_;  ///< the dialect needs CASTs on parameters it cannot type (PostgreSQL)
   bool unqualified_ = false;
   std::string& out_;
 };

@@ -172,11 +172,12 @@ NodePtr make_subquery_alias(std::shared_ptr<const StatementData> select, std::st
   return n;
 }
 
-NodePtr make_cte_ref(std::shared_ptr<CteData> cte) {
+NodePtr make_cte_ref(const std::shared_ptr<CteData>& cte) {
   auto n = node(NodeKind::CteRef);
   n->name = cte->name;
   n->qualifier = cte->name;
-  n->cte = std::move(cte);
+  // No reference to the CTE's data: a recursive CTE's query refers to this
+  // node, so holding the data here would make a reference cycle.
   return n;
 }
 

@@ -154,7 +154,9 @@ std::shared_ptr<detail::CteData> new_cte(std::string_view name, std::vector<std:
 }  // namespace
 
 Cte::Cte(std::string_view name, std::vector<std::string> columns, bool recursive)
-    : TableRef(detail::make_cte_ref(new_cte(name, std::move(columns), recursive))), data_(node_->cte) {}
+    : Cte(new_cte(name, std::move(columns), recursive)) {}
+
+Cte::Cte(std::shared_ptr<detail::CteData> data) : TableRef(detail::make_cte_ref(data)), data_(std::move(data)) {}
 
 Cte& Cte::define(const SelectBase& query) {
   data_->query = query.data();

@@ -34,6 +34,7 @@ class Cte : public TableRef {
   const std::shared_ptr<detail::CteData>& data() const { return data_; }
 
  private:
+  explicit Cte(std::shared_ptr<detail::CteData> data);
   std::shared_ptr<detail::CteData> data_;
 };
 

@@ -234,33 +234,36 @@ Expr<bool> logical(const L& l, const R& r) {
 }  // namespace detail
 
 // Each operator comes in three forms: expr OP expr, expr OP value, value OP expr.
-#define RETORT_SQL_BINARY(OP, FN, CODE)                                              \
+// Comparisons and logical operators spell out their return type (Expr<bool>):
+// deducing it would make every C++20 rewritten `==` candidate instantiate a
+// body, which clang 14 handles very slowly.
+#define RETORT_SQL_BINARY(OP, FN, CODE, RET)                                         \
   template <SqlValue T, SqlValue U>                                                  \
-  auto operator OP(const Expr<T>& a, const Expr<U>& b) {                             \
+  RET operator OP(const Expr<T>& a, const Expr<U>& b) {                              \
     return detail::FN<detail::Op::CODE>(a, b);                                       \
   }                                                                                  \
   template <SqlValue T, detail::NotExpr V>                                           \
-  auto operator OP(const Expr<T>& a, const V& b) {                                   \
+  RET operator OP(const Expr<T>& a, const V& b) {                                    \
     return detail::FN<detail::Op::CODE>(a, b);                                       \
   }                                                                                  \
   template <detail::NotExpr V, SqlValue T>                                           \
-  auto operator OP(const V& a, const Expr<T>& b) {                                   \
+  RET operator OP(const V& a, const Expr<T>& b) {                                    \
     return detail::FN<detail::Op::CODE>(a, b);                                       \
   }
 
-RETORT_SQL_BINARY(==, compare, Eq)
-RETORT_SQL_BINARY(!=, compare, Ne)
-RETORT_SQL_BINARY(<, compare, Lt)
-RETORT_SQL_BINARY(<=, compare, Le)
-RETORT_SQL_BINARY(>, compare, Gt)
-RETORT_SQL_BINARY(>=, compare, Ge)
-RETORT_SQL_BINARY(+, arithmetic, Add)
-RETORT_SQL_BINARY(-, arithmetic, Sub)
-RETORT_SQL_BINARY(*, arithmetic, Mul)
-RETORT_SQL_BINARY(/, arithmetic, Div)
-RETORT_SQL_BINARY(%, arithmetic, Mod)
-RETORT_SQL_BINARY(&&, logical, And)
-RETORT_SQL_BINARY(||, logical, Or)
+RETORT_SQL_BINARY(==, compare, Eq, Expr<bool>)
+RETORT_SQL_BINARY(!=, compare, Ne, Expr<bool>)
+RETORT_SQL_BINARY(<, compare, Lt, Expr<bool>)
+RETORT_SQL_BINARY(<=, compare, Le, Expr<bool>)
+RETORT_SQL_BINARY(>, compare, Gt, Expr<bool>)
+RETORT_SQL_BINARY(>=, compare, Ge, Expr<bool>)
+RETORT_SQL_BINARY(+, arithmetic, Add, auto)
+RETORT_SQL_BINARY(-, arithmetic, Sub, auto)
+RETORT_SQL_BINARY(*, arithmetic, Mul, auto)
+RETORT_SQL_BINARY(/, arithmetic, Div, auto)
+RETORT_SQL_BINARY(%, arithmetic, Mod, auto)
+RETORT_SQL_BINARY(&&, logical, And, Expr<bool>)
+RETORT_SQL_BINARY(||, logical, Or, Expr<bool>)
 #undef RETORT_SQL_BINARY
 
 /// NOT condition.

@@ -63,7 +63,8 @@ NodePtr make_exists(std::shared_ptr<const StatementData> select, bool negate);
 /// FROM items.
 NodePtr make_table(std::string_view name, std::string_view alias);
 NodePtr make_subquery_alias(std::shared_ptr<const StatementData> select, std::string_view alias);
-NodePtr make_cte_ref(std::shared_ptr<CteData> cte);
+/// A reference to a CTE by name (the node keeps no reference to `cte`).
+NodePtr make_cte_ref(const std::shared_ptr<CteData>& cte);
 
 /// Name, alias and qualifier (alias, else name) of a FROM item; column name
 /// of a column node. Empty for other nodes.

@@ -22,8 +22,13 @@ namespace retort::sql {
 
 /// The C++ types an SQL expression can have: the types a column can be read
 /// into, plain (NOT NULL) or std::optional (nullable).
+/// (Defined through a bool so that the concept is one atomic constraint:
+/// clang's subsumption check would otherwise expand the disjunction
+/// exponentially when ordering the operator templates.)
 template <class T>
-concept SqlValue = ColumnValue<T> || NullableColumnValue<T>;
+inline constexpr bool is_sql_value_v = ColumnValue<T> || NullableColumnValue<T>;
+template <class T>
+concept SqlValue = is_sql_value_v<T>;
 
 namespace detail {
 template <class T>
