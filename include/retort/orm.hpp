@@ -3,6 +3,7 @@
 #pragma once
 
 #include "retort/orm/cascade.hpp"
+#include "retort/orm/loader.hpp"
 #include "retort/orm/mapping.hpp"
 #include "retort/orm/metadata.hpp"
 #include "retort/orm/ptr.hpp"

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -13,6 +14,10 @@
 #include "retort/orm/mapper.hpp"
 #include "retort/orm/relationship.hpp"
 #include "retort/orm/session.hpp"
+
+namespace retort {
+class Dialect;
+}
 
 namespace retort::orm::detail {
 
@@ -116,13 +121,52 @@ class SessionImpl {
   void autoflush_for_lazy_load();
 
   // loading.cpp
-  InstanceState* get(const Mapper& m, std::vector<Value> key, bool lazy_load = false);  ///< may emit SELECT
+  InstanceState* get(const Mapper& m, std::vector<Value> key);  ///< may emit SELECT (after flushing pending inserts/deletes)
   /// Turns the current row (columns from `first`, in mapper column order)
   /// into the identity-mapped object.
   InstanceState* load_row(const Mapper& m, const driver::Statement& st, int first);
   void load_many(ManyCore* mc);
   void load_one(OneCore* oc);
 };
+
+// loading.cpp: filling relationships from loaded rows (no SQL).
+/// Sets an unloaded collection from the children a load found (merged with
+/// in-memory edges); the children's back references point at the owner.
+void set_collection(ManyCore* mc, const std::vector<InstanceState*>& found);
+/// Sets an unloaded reference; the target's collection records the edge.
+void set_reference(OneCore* oc, InstanceState* t);
+
+/// " ORDER BY ..." for a collection's child table: the relationship's
+/// order_by, then the child's primary key (qualified by `qualifier`).
+/// Throws ArgumentError when an order_by member is not a mapped column.
+std::string collection_order_sql(const RelInfo& r, const Dialect& d, std::string_view qualifier);
+
+// eager.cpp: loader strategies (loader.hpp).
+/// A relationship with the strategy a query (or the mapping) gives it, and
+/// the options for the next level.
+struct LoadNode {
+  const RelInfo* rel = nullptr;
+  LoadStrategy strategy = LoadStrategy::default_;
+  bool innerjoin = false;
+  std::vector<LoadNode> children;
+};
+/// Resolves query options into a tree rooted at `root`. Throws ArgumentError
+/// for a chain level that is not a relationship of the previous target.
+std::vector<LoadNode> resolve_options(const Mapper& root, std::span<const LoaderOption> opts);
+/// The relationships of `objs` (all of mapper m, just loaded) get their
+/// strategies: selectin emits one SELECT ... IN per relationship level (may
+/// emit SQL, no autoflush); raise/noload mark unloaded members; levels below
+/// recurse on the newly loaded targets. `joined` holds the targets a joined
+/// query already loaded, per top-level relationship.
+struct JoinedTargets {
+  const RelInfo* rel;
+  std::vector<InstanceState*> targets;
+};
+void apply_loaders(SessionImpl& S, const Mapper& m, const std::vector<InstanceState*>& objs,
+                   const std::vector<LoadNode>& nodes, const std::vector<JoinedTargets>* joined);
+/// apply_loaders with the mapping's strategies only (after a lazy load);
+/// O(1) when every relationship of m is lazy.
+void apply_default_loaders(SessionImpl& S, const Mapper& m, const std::vector<InstanceState*>& objs);
 
 /// Called when `child` was linked to `parent` through `rel` (either side):
 /// applies the save-update cascade of both sides.

@@ -23,7 +23,12 @@ void populate(InstanceState* s, const driver::Statement& st, int first) {
 const std::string& select_by_cols(const RelInfo& r, const Dialect& d) {
   const Mapper& child = *r.target;
   SqlCache& c = child.sql(d);
-  auto it = c.select_by_cols.find(r.fk_cols);
+  std::vector<int> key = r.fk_cols;  // plus the order: collections can differ in it
+  for (const auto& [off, desc] : r.order_by) {
+    key.push_back(-1 - int(off));
+    key.push_back(desc ? 1 : 0);
+  }
+  auto it = c.select_by_cols.find(key);
   if (it != c.select_by_cols.end()) return it->second;
   std::string sql = "SELECT " + c.select_columns + " FROM ";
   d.append_identifier(sql, child.table_name);
@@ -35,10 +40,34 @@ const std::string& select_by_cols(const RelInfo& r, const Dialect& d) {
     sql += " = ";
     d.append_placeholder(sql, k + 1);
   }
-  return c.select_by_cols.emplace(r.fk_cols, std::move(sql)).first->second;
+  if (!r.order_by.empty()) sql += collection_order_sql(r, d, child.table_name);
+  return c.select_by_cols.emplace(std::move(key), std::move(sql)).first->second;
 }
 
 }  // namespace
+
+std::string collection_order_sql(const RelInfo& r, const Dialect& d, std::string_view qualifier) {
+  const Mapper& child = *r.target;
+  std::string sql = " ORDER BY ";
+  bool first = true;
+  auto item = [&](int col, bool desc) {
+    if (!first) sql += ", ";
+    first = false;
+    d.append_identifier(sql, qualifier);
+    sql += '.';
+    d.append_identifier(sql, child.columns[std::size_t(col)].name);
+    if (desc) sql += " DESC";
+  };
+  for (const auto& [off, desc] : r.order_by) {
+    int col = child.column_at_offset(off);
+    if (col < 0)
+      throw ArgumentError("retort: order_by of '" + r.owner->type_name + "." + r.name +
+                          "' names a member that is not a mapped column of '" + child.type_name + "'");
+    item(col, desc);
+  }
+  for (int p : child.pk) item(p, false);
+  return sql;
+}
 
 InstanceState* SessionImpl::load_row(const Mapper& m, const driver::Statement& st, int first) {
   IdentityKey key;
@@ -67,7 +96,7 @@ InstanceState* SessionImpl::load_row(const Mapper& m, const driver::Statement& s
   return s;
 }
 
-InstanceState* SessionImpl::get(const Mapper& m, std::vector<Value> key, bool lazy_load) {
+InstanceState* SessionImpl::get(const Mapper& m, std::vector<Value> key) {
   if (key.size() != m.pk.size())
     throw InvalidRequestError("Session::get on '" + m.table_name + "': expected " +
                               std::to_string(m.pk.size()) + " primary key value(s), got " +
@@ -84,11 +113,10 @@ InstanceState* SessionImpl::get(const Mapper& m, std::vector<Value> key, bool la
   auto it = identity.find(ik);
   if (it != identity.end() && !it->second->has(kExpired))
     return it->second->has(kMarkedDeleted) ? nullptr : it->second;
-  if (lazy_load) {
-    autoflush_for_lazy_load();
-  } else {
-    autoflush();
-  }
+  // A miss flushes pending inserts and deletes (either may decide whether the
+  // row exists) but does not scan loaded objects for changed columns: that
+  // scan is O(objects held), and would make a loop of get() quadratic.
+  autoflush_for_lazy_load();
   Connection& c = connection();
   Result r = c.execute(m.sql(c.dialect()).select_by_pk, std::span<const Value>(key));
   if (!r.next()) return nullptr;
@@ -111,18 +139,9 @@ void SessionImpl::load_one(OneCore* oc) {
     }
     fk.push_back(std::move(v));
   }
-  InstanceState* t = get(*r.target, std::move(fk), true);
+  InstanceState* t = get(*r.target, std::move(fk));
   if (oc->loaded_) return;  // an autoflush or nested load got there first
-  oc->target_ = t;
-  oc->loaded_ = true;
-  if (t) {
-    const RelInfo* back = r.back;
-    ManyCore* mc = back->many(t);
-    bool present = false;
-    for (std::size_t i = 0, n = back->mops.size(mc); i < n && !present; ++i)
-      present = back->mops.at(mc, i) == s;
-    if (!present) back->mops.push(mc, s);
-  }
+  set_reference(oc, t);
 }
 
 void SessionImpl::load_many(ManyCore* mc) {
@@ -146,6 +165,13 @@ void SessionImpl::load_many(ManyCore* mc) {
     Result res = c.execute(select_by_cols(r, c.dialect()), std::span<const Value>(params));
     while (res.next()) found.push_back(load_row(*r.target, res.statement(), 0));
   }
+  set_collection(mc, found);
+  apply_default_loaders(*this, *r.target, found);
+}
+
+void set_collection(ManyCore* mc, const std::vector<InstanceState*>& found) {
+  InstanceState* s = mc->owner_;
+  const RelInfo& r = *mc->rel_;
   const RelInfo* back = r.back;
   std::vector<InstanceState*> items;
   for (auto* child : found) {
@@ -156,6 +182,7 @@ void SessionImpl::load_many(ManyCore* mc) {
     oc->loaded_ = true;
     items.push_back(child);
   }
+  // In-memory edges (pending children) the database does not know yet.
   for (std::size_t i = 0, n = r.mops.size(mc); i < n; ++i) {
     InstanceState* x = r.mops.at(mc, i);
     if (std::find(items.begin(), items.end(), x) == items.end()) items.push_back(x);
@@ -163,6 +190,21 @@ void SessionImpl::load_many(ManyCore* mc) {
   r.mops.clear(mc);
   for (auto* x : items) r.mops.push(mc, x);
   mc->loaded_ = true;
+}
+
+void set_reference(OneCore* oc, InstanceState* t) {
+  InstanceState* s = oc->owner_;
+  const RelInfo& r = *oc->rel_;
+  oc->target_ = t;
+  oc->loaded_ = true;
+  if (t) {
+    const RelInfo* back = r.back;
+    ManyCore* mc = back->many(t);
+    bool present = false;
+    for (std::size_t i = 0, n = back->mops.size(mc); i < n && !present; ++i)
+      present = back->mops.at(mc, i) == s;
+    if (!present) back->mops.push(mc, s);
+  }
 }
 
 }  // namespace retort::orm::detail

@@ -4,8 +4,12 @@
 //
 // SQL is rendered once per mapper, dialect and column set (SqlCache) and run
 // through the connection's prepared-statement cache: one prepared statement
-// per table and column set. Rows whose key the database generates are run one
-// by one with RETURNING; rows with known keys go through execute_many.
+// per table and column set. How inserts are batched: see insert_objects.
+#include <algorithm>
+#include <bit>
+#include <map>
+#include <mutex>
+
 #include "orm/internal.hpp"
 #include "retort/dialect.hpp"
 
@@ -125,12 +129,152 @@ const std::string& update_sql(const Mapper& m, const Dialect& d, std::uint64_t m
 
 }  // namespace
 
+namespace {
+
+// Multi-row "INSERT ... VALUES (...), (...) RETURNING key" for PostgreSQL,
+// cached per mapper, dialect, column set and row count. Only a few row
+// counts are used (a full chunk, then powers of two), so every text is
+// prepared once and reused.
+const std::string& insert_rows_returning_sql(const Mapper& m, const Dialect& d, std::uint64_t mask,
+                                             std::size_t rows) {
+  struct Key {
+    const Mapper* m;
+    const Dialect* d;
+    std::uint64_t mask;
+    std::size_t rows;
+    auto operator<=>(const Key&) const = default;
+  };
+  static std::mutex mu;
+  static std::map<Key, std::string> cache;
+  std::lock_guard<std::mutex> lock(mu);
+  auto [it, fresh] = cache.try_emplace(Key{&m, &d, mask, rows});
+  if (!fresh) return it->second;
+  std::string sql = "INSERT INTO ";
+  d.append_identifier(sql, m.table_name);
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < m.columns.size(); ++i) {
+    if (!(mask & (std::uint64_t(1) << i))) continue;
+    sql += n++ ? ", " : " (";
+    d.append_identifier(sql, m.columns[i].name);
+  }
+  sql += ") VALUES ";
+  std::size_t p = 0;
+  for (std::size_t r = 0; r < rows; ++r) {
+    sql += r ? ", (" : "(";
+    for (std::size_t k = 0; k < n; ++k) {
+      if (k) sql += ", ";
+      d.append_placeholder(sql, ++p);
+    }
+    sql += ')';
+  }
+  sql += " RETURNING ";
+  d.append_identifier(sql, m.columns[std::size_t(m.autoinc)].name);
+  it->second = std::move(sql);
+  return it->second;
+}
+
+// The INSERT without RETURNING for a column set (SQLite: the key comes from
+// sqlite3_last_insert_rowid; RETURNING makes SQLite allocate ~100 KB per run).
+const std::string& insert_plain_sql(const Mapper& m, const Dialect& d, std::uint64_t mask) {
+  // Its own cache: SqlCache::inserts maps the same mask to the RETURNING form.
+  struct Key {
+    const Mapper* m;
+    const Dialect* d;
+    std::uint64_t mask;
+    auto operator<=>(const Key&) const = default;
+  };
+  static std::mutex mu;
+  static std::map<Key, std::string> cache;
+  std::lock_guard<std::mutex> lock(mu);
+  auto [it, fresh] = cache.try_emplace(Key{&m, &d, mask});
+  if (!fresh) return it->second;
+  std::string sql = "INSERT INTO ";
+  d.append_identifier(sql, m.table_name);
+  std::string values;
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < m.columns.size(); ++i) {
+    if (!(mask & (std::uint64_t(1) << i))) continue;
+    sql += n ? ", " : " (";
+    values += n ? ", " : "";
+    d.append_identifier(sql, m.columns[i].name);
+    d.append_placeholder(values, ++n);
+  }
+  sql += n ? ") VALUES (" + values + ")" : std::string(" DEFAULT VALUES");
+  it->second = std::move(sql);
+  return it->second;
+}
+
+const std::string& delete_in_sql(const Mapper& m, const Dialect& d, std::size_t n) {
+  struct Key {
+    const Mapper* m;
+    const Dialect* d;
+    std::size_t n;
+    auto operator<=>(const Key&) const = default;
+  };
+  static std::mutex mu;
+  static std::map<Key, std::string> cache;
+  std::lock_guard<std::mutex> lock(mu);
+  auto [it, fresh] = cache.try_emplace(Key{&m, &d, n});
+  if (!fresh) return it->second;
+  std::string sql = "DELETE FROM ";
+  d.append_identifier(sql, m.table_name);
+  sql += " WHERE ";
+  d.append_identifier(sql, m.columns[std::size_t(m.pk[0])].name);
+  sql += " IN (";
+  for (std::size_t i = 1; i <= n; ++i) {
+    if (i > 1) sql += ", ";
+    d.append_placeholder(sql, i);
+  }
+  sql += ')';
+  it->second = std::move(sql);
+  return it->second;
+}
+
+bool self_referential(const Mapper& m) {
+  for (const RelInfo* r : m.m2o_)
+    if (r->target == &m) return true;
+  for (const auto& c : m.columns)
+    if (c.fk_mapper && &c.fk_mapper() == &m) return true;
+  return false;
+}
+
+}  // namespace
+
+// Multi-row INSERT ... RETURNING on PostgreSQL: OFF. It cuts W1/W2 on
+// PostgreSQL to one round trip per 512 rows, but the tests pin SQLAlchemy
+// 1.4's statement log (one INSERT ... RETURNING per row: seed_test,
+// unit_of_work_test InsertsShareOnePreparedStatement). Turning it on is the
+// lead's call (with those tests updated); see bench/RESULTS.md for the gain.
+// The better fix keeps one statement per row and pipelines them, which needs
+// a Core entry point (execute_many that returns rows) — see RESULTS.md.
+constexpr bool kMultiRowReturning = false;
+
+// How rows are written:
+//  - keys known (set by the user): execute_many per column set (pipelined on
+//    PostgreSQL);
+//  - generated keys on SQLite: a plain INSERT per row, the key from
+//    Connection::last_insert_rowid();
+//  - generated keys on PostgreSQL, when kMultiRowReturning: multi-row INSERT ... VALUES (...), (...)
+//    RETURNING key, up to 512 rows (and Dialect::max_parameters()) per
+//    statement. This relies on PostgreSQL returning the rows of a plain
+//    INSERT ... VALUES in VALUES order (true of its executor; not promised by
+//    the SQL standard); the row count is checked.
+//  - otherwise (PostgreSQL by default, a self-referential table whose rows may
+//    need keys inserted in the same flush, a row with no column but the key):
+//    one INSERT ... RETURNING per row, one prepared statement.
+// Foreign keys are synced from parents before a row is written; parents of
+// other tables were inserted earlier (the unit of work orders mappers).
 void insert_objects(SessionImpl& S, const Mapper& m, const std::vector<InstanceState*>& objs,
                     UndoLog& undo) {
+  if (objs.empty()) return;
   Connection& conn = S.connection();
   const Dialect& d = conn.dialect();
   const std::uint64_t all = m.columns.size() == 64 ? ~std::uint64_t(0)
                                                    : (std::uint64_t(1) << m.columns.size()) - 1;
+  const bool rowid = d.name() == "sqlite";
+  const bool one_by_one = self_referential(m) || !kMultiRowReturning;
+
+  // Rows with known keys.
   std::vector<std::vector<Value>> batch;
   std::uint64_t batch_mask = 0;
   auto run_batch = [&] {
@@ -138,6 +282,48 @@ void insert_objects(SessionImpl& S, const Mapper& m, const std::vector<InstanceS
     conn.execute_many(insert_sql(m, d, batch_mask), batch);
     batch.clear();
   };
+  // Rows with generated keys (PostgreSQL, multi-row): flat parameters.
+  std::vector<Value> gen_params;
+  std::vector<InstanceState*> gen_objs;
+  std::uint64_t gen_mask = 0;
+  std::size_t gen_width = 0;
+
+  auto set_key_from = [&](InstanceState* s, const auto& write) {
+    const ColumnInfo& ac = m.columns[std::size_t(m.autoinc)];
+    void* f = ac.field(s->object);
+    undo.entries.push_back({s, m.autoinc, ac.ops->get(f)});
+    write(ac, f);
+  };
+  auto run_gen_chunk = [&](std::size_t at, std::size_t rows) {
+    std::span<const Value> params(gen_params.data() + at * gen_width, rows * gen_width);
+    Result r = conn.execute(insert_rows_returning_sql(m, d, gen_mask, rows), params);
+    for (std::size_t i = 0; i < rows; ++i) {
+      if (!r.next()) throw InvalidRequestError("retort: INSERT ... RETURNING returned too few rows");
+      set_key_from(gen_objs[at + i], [&](const ColumnInfo& ac, void* f) { ac.ops->read(r.statement(), 0, f); });
+    }
+  };
+  auto run_gen = [&] {
+    if (gen_objs.empty()) return;
+    std::size_t cap = std::min<std::size_t>(512, d.max_parameters() / std::max<std::size_t>(gen_width, 1));
+    std::size_t chunk = 1;
+    while (chunk * 2 <= cap) chunk *= 2;
+    std::size_t at = 0, left = gen_objs.size();
+    while (left >= chunk) {
+      run_gen_chunk(at, chunk);
+      at += chunk;
+      left -= chunk;
+    }
+    for (std::size_t p = chunk / 2; p >= 1 && left; p /= 2) {
+      if (left >= p) {
+        run_gen_chunk(at, p);
+        at += p;
+        left -= p;
+      }
+    }
+    gen_params.clear();
+    gen_objs.clear();
+  };
+
   std::vector<Value> params;
   for (InstanceState* s : objs) {
     sync_foreign_keys(S, s, undo);
@@ -150,32 +336,61 @@ void insert_objects(SessionImpl& S, const Mapper& m, const std::vector<InstanceS
         generated = true;
       }
     }
+    if (!generated) {
+      run_gen();
+      if (!batch.empty() && batch_mask != mask) run_batch();
+      batch_mask = mask;
+      auto& row = batch.emplace_back();
+      row.reserve(m.columns.size());
+      for (std::size_t i = 0; i < m.columns.size(); ++i)
+        if (mask & (std::uint64_t(1) << i)) row.push_back(m.columns[i].ops->get(m.columns[i].field(s->object)));
+      continue;
+    }
+    run_batch();
+    const std::size_t width = static_cast<std::size_t>(std::popcount(mask));
+    if (!rowid && !one_by_one && width > 0) {
+      if (!gen_objs.empty() && gen_mask != mask) run_gen();
+      gen_mask = mask;
+      gen_width = width;
+      for (std::size_t i = 0; i < m.columns.size(); ++i)
+        if (mask & (std::uint64_t(1) << i))
+          gen_params.push_back(m.columns[i].ops->get(m.columns[i].field(s->object)));
+      gen_objs.push_back(s);
+      continue;
+    }
+    run_gen();
     params.clear();
     for (std::size_t i = 0; i < m.columns.size(); ++i)
       if (mask & (std::uint64_t(1) << i))
         params.push_back(m.columns[i].ops->get(m.columns[i].field(s->object)));
-    if (!generated) {
-      if (!batch.empty() && batch_mask != mask) run_batch();
-      batch_mask = mask;
-      batch.push_back(params);
+    if (rowid) {
+      conn.execute(insert_plain_sql(m, d, mask), std::span<const Value>(params));
+      auto id = conn.last_insert_rowid();
+      if (!id) throw InvalidRequestError("retort: no rowid after INSERT");
+      set_key_from(s, [&](const ColumnInfo& ac, void* f) { ac.ops->set(f, Value(*id)); });
       continue;
     }
-    run_batch();
     Result r = conn.execute(insert_sql(m, d, mask), std::span<const Value>(params));
     if (!r.next()) throw InvalidRequestError("retort: INSERT ... RETURNING returned no row");
-    const ColumnInfo& ac = m.columns[std::size_t(m.autoinc)];
-    void* f = ac.field(s->object);
-    undo.entries.push_back({s, m.autoinc, ac.ops->get(f)});
-    ac.ops->read(r.statement(), 0, f);
+    set_key_from(s, [&](const ColumnInfo& ac, void* f) { ac.ops->read(r.statement(), 0, f); });
   }
   run_batch();
+  run_gen();
 }
 
+// Consecutive rows with the same changed-column set go through one
+// execute_many (pipelined on PostgreSQL; one prepared statement on SQLite).
 std::vector<InstanceState*> update_objects(SessionImpl& S, const Mapper& m,
                                            const std::vector<InstanceState*>& objs, UndoLog& undo) {
   std::vector<InstanceState*> changed;
   Connection* conn = nullptr;
-  std::vector<Value> params;
+  std::vector<std::vector<Value>> batch;
+  std::uint64_t batch_mask = 0;
+  auto run_batch = [&] {
+    if (batch.empty()) return;
+    conn->execute_many(update_sql(m, conn->dialect(), batch_mask), batch);
+    batch.clear();
+  };
   for (InstanceState* s : objs) {
     sync_foreign_keys(S, s, undo);
     std::uint64_t mask = 0;
@@ -184,24 +399,47 @@ std::vector<InstanceState*> update_objects(SessionImpl& S, const Mapper& m,
         mask |= std::uint64_t(1) << i;
     if (!mask) continue;
     if (!conn) conn = &S.connection();
-    params.clear();
+    if (!batch.empty() && mask != batch_mask) run_batch();
+    batch_mask = mask;
+    auto& params = batch.emplace_back();
+    params.reserve(static_cast<std::size_t>(std::popcount(mask)) + m.pk.size());
     for (std::size_t i = 0; i < m.columns.size(); ++i)
       if (mask & (std::uint64_t(1) << i))
         params.push_back(m.columns[i].ops->get(m.columns[i].field(s->object)));
     for (int p : m.pk) params.push_back(s->snapshot[std::size_t(p)]);
-    conn->execute(update_sql(m, conn->dialect(), mask), std::span<const Value>(params));
     changed.push_back(s);
   }
+  if (conn) run_batch();
   return changed;
 }
 
+// A single-column key: DELETE ... WHERE key IN (...), up to 512 keys per
+// statement. The list is padded to a power of two by repeating the last key
+// (harmless in IN), so only ten statement texts ever exist per table and
+// each is prepared once. Composite keys: execute_many of DELETE by key.
 void delete_objects(SessionImpl& S, const Mapper& m, const std::vector<InstanceState*>& objs) {
   if (objs.empty()) return;
   Connection& conn = S.connection();
-  std::vector<std::vector<Value>> rows;
-  rows.reserve(objs.size());
-  for (InstanceState* s : objs) rows.push_back(identity_of(s).values());
-  conn.execute_many(m.sql(conn.dialect()).delete_by_pk, rows);
+  const Dialect& d = conn.dialect();
+  if (m.pk.size() != 1 || objs.size() == 1) {
+    std::vector<std::vector<Value>> rows;
+    rows.reserve(objs.size());
+    for (InstanceState* s : objs) rows.push_back(identity_of(s).values());
+    conn.execute_many(m.sql(d).delete_by_pk, rows);
+    return;
+  }
+  const std::size_t cap = std::min<std::size_t>(512, d.max_parameters());
+  std::vector<Value> keys;
+  for (std::size_t at = 0; at < objs.size(); at += cap) {
+    const std::size_t n = std::min(cap, objs.size() - at);
+    std::size_t width = 1;
+    while (width < n) width *= 2;
+    keys.clear();
+    keys.reserve(width);
+    for (std::size_t i = 0; i < n; ++i) keys.push_back(objs[at + i]->snapshot[std::size_t(m.pk[0])]);
+    while (keys.size() < width) keys.push_back(keys.back());
+    conn.execute(delete_in_sql(m, d, width), std::span<const Value>(keys));
+  }
 }
 
 }  // namespace retort::orm::detail

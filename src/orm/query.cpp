@@ -3,6 +3,7 @@
 #include <unordered_set>
 
 #include "orm/internal.hpp"
+#include "orm/joined.hpp"
 #include "retort/orm/query.hpp"
 
 namespace retort::orm::detail {
@@ -50,19 +51,27 @@ sql::Expr<bool> relationship_on(const Mapper& m, std::size_t offset, sql::TableR
 }
 
 std::vector<InstanceState*> run_query(Session& session, const Mapper& m, const sql::SelectBase& sel,
-                                      bool dedupe) {
+                                      bool dedupe, std::span<const LoaderOption> opts) {
   SessionImpl& s = session.impl();
   s.autoflush();
+  std::vector<LoadNode> nodes = resolve_options(m, opts);
+  JoinedLoader joined(m, sel, nodes);
   Connection& conn = s.connection();
-  const CompiledSql& c = sel.compile(conn.dialect());
+  const CompiledSql& c = (joined.active() ? joined.statement() : sel).compile(conn.dialect());
   std::vector<InstanceState*> out;
   std::unordered_set<InstanceState*> seen;
-  Result r = conn.execute(c.sql, std::span<const Value>(c.params));
-  while (r.next()) {
-    InstanceState* x = s.load_row(m, r.statement(), 0);
-    if (x->has(kMarkedDeleted) || x->has(kDeletedFlushed)) continue;
-    if (!dedupe || seen.insert(x).second) out.push_back(x);
+  dedupe = dedupe || joined.active();
+  {
+    Result r = conn.execute(c.sql, std::span<const Value>(c.params));
+    while (r.next()) {
+      InstanceState* x = s.load_row(m, r.statement(), 0);
+      if (joined.active()) joined.row(s, x, r.statement());
+      if (x->has(kMarkedDeleted) || x->has(kDeletedFlushed)) continue;
+      if (!dedupe || seen.insert(x).second) out.push_back(x);
+    }
   }
+  std::vector<JoinedTargets> targets = joined.finish();
+  apply_loaders(s, m, out, nodes, &targets);
   return out;
 }
 

@@ -4,6 +4,8 @@
 // parent's Many<> entry; a collection that is not loaded yet is left alone
 // records its in-memory edges too and merges them with what its lazy load
 // returns (the autoflush before the load writes the foreign keys first).
+#include <unordered_set>
+
 #include "orm/internal.hpp"
 
 namespace retort::orm::detail {
@@ -23,7 +25,42 @@ bool many_contains(const RelInfo* r, ManyCore* mc, InstanceState* s) {
       "copy its column members instead");
 }
 
+[[noreturn]] void throw_raise(const RelInfo* r) {
+  throw InvalidRequestError("retort: '" + r->owner->type_name + "." + r->name +
+                            "' is not available due to lazy='raise'; load it with "
+                            "selectinload()/joinedload() in the query");
+}
+
+/// A self-referential many-to-one must form a tree: making `owner` point at
+/// `t` must not make `owner` its own ancestor. Walks the in-memory chain
+/// above `t` (no SQL: an unloaded reference ends the walk).
+void check_no_cycle(const RelInfo* r, InstanceState* owner, InstanceState* t) {
+  std::unordered_set<InstanceState*> seen;  // used past 64 levels only
+  std::size_t depth = 0;
+  for (InstanceState* x = t; x; ) {
+    if (x == owner)
+      throw InvalidRequestError("retort: cycle in '" + r->owner->type_name + "." + r->name +
+                                "': setting it on " + describe(owner) + " to " + describe(t) +
+                                " would make " + describe(owner) +
+                                " its own ancestor; a self-referential relationship must form a tree");
+    if (++depth > 64 && !seen.insert(x).second) return;  // a cycle already in loaded rows
+    OneCore* oc = r->one(x);
+    if (!oc->loaded_) return;
+    x = oc->target_;
+  }
+}
+
 }  // namespace
+
+InstanceState* OneCore::read_target() const {
+  if (!loaded_ && owner_ && (raise_ || rel_->lazy == LoadStrategy::raise)) throw_raise(rel_);
+  return target();
+}
+
+void ManyCore::read_loaded() const {
+  if (!loaded_ && owner_ && (raise_ || rel_->lazy == LoadStrategy::raise)) throw_raise(rel_);
+  ensure_loaded();
+}
 
 OneCore::OneCore(OneCore&& o) {
   if (o.owner_) throw_bound_move();
@@ -49,6 +86,7 @@ InstanceState* OneCore::target() const {
 void OneCore::assign(InstanceState* t) {
   if (t && t->mapper != rel_->target)
     throw InvalidRequestError("retort: wrong type assigned to relationship '" + rel_->name + "'");
+  if (t && rel_->target == rel_->owner) check_no_cycle(rel_, owner_, t);
   InstanceState* old = target();  // may lazy-load the old target
   const RelInfo* back = rel_->back;
   modified_ = true;
@@ -163,12 +201,12 @@ void bind_loaded_object(InstanceState* s) {
       OneCore* oc = r.one(s);
       oc->owner_ = s;
       oc->rel_ = &r;
-      oc->loaded_ = false;
+      oc->loaded_ = r.lazy == LoadStrategy::noload;  // noload: null without SQL
     } else {
       ManyCore* mc = r.many(s);
       mc->owner_ = s;
       mc->rel_ = &r;
-      mc->loaded_ = false;
+      mc->loaded_ = r.lazy == LoadStrategy::noload;  // noload: empty without SQL
     }
   }
 }
@@ -189,6 +227,7 @@ void unload_relationships(InstanceState* s) {
       oc->target_ = nullptr;
       oc->loaded_ = false;
       oc->modified_ = false;
+      oc->raise_ = false;
     } else {
       ManyCore* mc = r.many(s);
       std::vector<InstanceState*> keep;
@@ -206,6 +245,7 @@ void unload_relationships(InstanceState* s) {
       r.mops.clear(mc);
       for (auto* c : keep) r.mops.push(mc, c);
       mc->loaded_ = false;
+      mc->raise_ = false;
     }
   }
   queue_trial(s);

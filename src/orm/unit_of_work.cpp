@@ -111,18 +111,28 @@ void SessionImpl::flush() {
     auto note = [&](const Mapper* m) {
       if (std::find(involved.begin(), involved.end(), m) == involved.end()) involved.push_back(m);
     };
-    for (auto* s : pending) {
-      ins[s->mapper].push_back(s);
-      note(s->mapper);
-    }
-    for (auto& [k, s] : identity) {
-      if (s->has(kMarkedDeleted)) continue;
-      upd[s->mapper].push_back(s);
-      note(s->mapper);
-    }
-    for (auto* s : deleted) {
-      del[s->mapper].push_back(s);
-      note(s->mapper);
+    // Objects come in runs of one mapper: remember the last group instead
+    // of hashing the mapper for every object (this loop runs over the whole
+    // identity map at every flush).
+    auto grouper = [&](auto& groups) {
+      return [&groups, &note, last = static_cast<const Mapper*>(nullptr),
+              v = static_cast<std::vector<InstanceState*>*>(nullptr)](InstanceState* s) mutable {
+        if (s->mapper != last) {
+          last = s->mapper;
+          v = &groups[last];
+          note(last);
+        }
+        v->push_back(s);
+      };
+    };
+    {
+      auto add_ins = grouper(ins);
+      for (auto* s : pending) add_ins(s);
+      auto add_upd = grouper(upd);
+      for (auto& [k, s] : identity)
+        if (!s->has(kMarkedDeleted)) add_upd(s);
+      auto add_del = grouper(del);
+      for (auto* s : deleted) add_del(s);
     }
     std::vector<const Mapper*> order = dependency_order(involved);
 

@@ -20,6 +20,7 @@
 #include "retort/column_reader.hpp"
 #include "retort/orm/cascade.hpp"
 #include "retort/orm/instance_state.hpp"
+#include "retort/orm/loader.hpp"
 #include "retort/schema.hpp"
 
 namespace retort {
@@ -78,7 +79,9 @@ struct RelInfo {
   const Mapper& (*target_fn)() = nullptr;   ///< the related type's mapper
   std::size_t back_offset = 0;              ///< of the back_populates member in the target
   cascade::Flags cascade = cascade::default_;
+  LoadStrategy lazy = LoadStrategy::lazy;  ///< the mapping's loader strategy
   ManyOps mops;                             ///< OneToMany only
+  std::vector<std::pair<std::size_t, bool>> order_by;  ///< OneToMany: child offsets, descending
   OneCore* (*one_at)(void* obj, std::size_t off) = nullptr;
   ManyCore* (*many_at)(void* obj, std::size_t off) = nullptr;
   std::vector<std::size_t> explicit_fk;     ///< offsets of FK members given in the mapping

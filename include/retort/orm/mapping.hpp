@@ -151,9 +151,12 @@ class Definer {
 
   /// A one-to-many collection `mp` (Many<U>), kept in sync with the child's
   /// many-to-one member `back` (One<C>), like relationship(back_populates=).
+  /// `lazy` is the loader strategy (loader.hpp) used when a query gives none;
+  /// `order` the collection's ORDER BY when loaded (retort::order_by).
   template <class R, class B>
   void one_to_many(std::string name, R C::*mp, B RelTraits<R>::target::*back,
-                   cascade::Flags flags = cascade::default_) {
+                   cascade::Flags flags = cascade::default_,
+                   LoadStrategy lazy = LoadStrategy::lazy, CollectionOrder order = {}) {
     static_assert(RelTraits<R>::value && RelTraits<R>::many,
                   "retort: one_to_many needs a retort::Many<T> member");
     using U = typename RelTraits<R>::target;
@@ -167,7 +170,9 @@ class Definer {
     r.target_fn = &mapper_of<U>;
     r.back_offset = member_offset(back);
     r.cascade = flags;
+    r.lazy = lazy == LoadStrategy::default_ || lazy == LoadStrategy::contains_eager ? LoadStrategy::lazy : lazy;
     r.mops = ManyOpsFor<U>::ops;
+    r.order_by = std::move(order.items);
     r.many_at = &many_at<U>;
     m_.rels.push_back(std::move(r));
   }
@@ -177,7 +182,8 @@ class Definer {
   /// that reference U's primary key (see references()).
   template <class R, class B>
   void many_to_one(std::string name, R C::*mp, B RelTraits<R>::target::*back,
-                   cascade::Flags flags = cascade::default_) {
+                   cascade::Flags flags = cascade::default_,
+                   LoadStrategy lazy = LoadStrategy::lazy) {
     static_assert(RelTraits<R>::value && !RelTraits<R>::many,
                   "retort: many_to_one needs a retort::One<T> member");
     using U = typename RelTraits<R>::target;
@@ -191,6 +197,7 @@ class Definer {
     r.target_fn = &mapper_of<U>;
     r.back_offset = member_offset(back);
     r.cascade = flags;
+    r.lazy = lazy == LoadStrategy::default_ || lazy == LoadStrategy::contains_eager ? LoadStrategy::lazy : lazy;
     r.one_at = &one_at<U>;
     m_.rels.push_back(std::move(r));
   }

@@ -16,8 +16,10 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
+#include "retort/orm/loader.hpp"
 #include "retort/orm/mapping.hpp"
 #include "retort/orm/session.hpp"
 #include "retort/sql.hpp"
@@ -34,9 +36,11 @@ sql::Select<std::int64_t> select_all(const Mapper& m);
 /// table to join (the relationship's target).
 sql::Expr<bool> relationship_on(const Mapper& m, std::size_t offset, sql::TableRef& target);
 /// Autoflushes, runs `sel` and loads its rows as `m` objects (each object
-/// once when `dedupe`: joins can repeat a row).
+/// once when `dedupe`: joins can repeat a row), then applies the loader
+/// strategies of `opts` and of the mapping (joined: in the same SELECT;
+/// selectin: one more SELECT per relationship level).
 std::vector<InstanceState*> run_query(Session& s, const Mapper& m, const sql::SelectBase& sel,
-                                      bool dedupe);
+                                      bool dedupe, std::span<const LoaderOption> opts);
 }  // namespace orm::detail
 
 /// The typed column of a mapped member, for filters and ordering:
@@ -84,7 +88,17 @@ class Query {
     return with(sel_.join(target, on), true);
   }
 
-  /// Every matching object (SELECT).
+  /// Loader strategies for this query's relationships (loader.hpp):
+  ///   .options(retort::selectinload(&User::posts), retort::raiseload(&User::group))
+  /// Several calls add up. No SQL until a terminal call.
+  template <class... O>
+  [[nodiscard]] Query options(const O&... opts) const {
+    Query q = *this;
+    (q.opts_.push_back(opts), ...);
+    return q;
+  }
+
+  /// Every matching object (SELECT, plus one SELECT per selectin level).
   std::vector<Ptr<T>> all() const { return wrap(run(sel_)); }
   /// Same as all(): SQLAlchemy's session.scalars(select(T)).all().
   std::vector<Ptr<T>> scalars() const { return all(); }
@@ -110,13 +124,13 @@ class Query {
   const sql::Select<std::int64_t>& statement() const { return sel_; }
 
  private:
-  Query(Session* s, sql::Select<std::int64_t> sel, bool joined)
-      : s_(s), sel_(std::move(sel)), joined_(joined) {}
+  Query(Session* s, sql::Select<std::int64_t> sel, bool joined, std::vector<LoaderOption> opts)
+      : s_(s), sel_(std::move(sel)), joined_(joined), opts_(std::move(opts)) {}
   Query with(sql::Select<std::int64_t> sel, bool join = false) const {
-    return Query(s_, std::move(sel), joined_ || join);
+    return Query(s_, std::move(sel), joined_ || join, opts_);
   }
   std::vector<orm::detail::InstanceState*> run(const sql::Select<std::int64_t>& sel) const {
-    return orm::detail::run_query(*s_, orm::detail::mapper_of<T>(), sel, joined_);
+    return orm::detail::run_query(*s_, orm::detail::mapper_of<T>(), sel, joined_, opts_);
   }
   static std::vector<Ptr<T>> wrap(const std::vector<orm::detail::InstanceState*>& v) {
     std::vector<Ptr<T>> out;
@@ -128,6 +142,7 @@ class Query {
   Session* s_;
   sql::Select<std::int64_t> sel_;
   bool joined_ = false;
+  std::vector<LoaderOption> opts_;
 };
 
 template <Mapped T>

@@ -38,6 +38,9 @@ class OneCore {
 
   /// The target, loading it first if needed (may autoflush and emit SQL).
   InstanceState* target() const;
+  /// target() for user reads: throws InvalidRequestError when the reference is
+  /// unloaded and its loader strategy is raise (loader.hpp).
+  InstanceState* read_target() const;
   /// Sets the target and syncs the back side (the old and new targets'
   /// collections). May lazy-load the old target first (may emit SQL).
   void assign(InstanceState* t);
@@ -48,6 +51,7 @@ class OneCore {
   InstanceState* target_ = nullptr;  ///< unbound: a strong reference
   bool loaded_ = true;
   bool modified_ = false;  ///< assigned since the last flush
+  bool raise_ = false;     ///< unloaded and raiseload() by the query that loaded the owner
 };
 
 class ManyCore {
@@ -59,6 +63,9 @@ class ManyCore {
 
   /// Loads the collection if needed (may autoflush and emit SQL).
   void ensure_loaded() const;
+  /// ensure_loaded() for user reads: throws InvalidRequestError when the
+  /// collection is unloaded and its loader strategy is raise (loader.hpp).
+  void read_loaded() const;
   /// Bound mutations; each keeps the children's One<> in sync.
   void append(InstanceState* child);
   void remove(InstanceState* child);
@@ -67,6 +74,7 @@ class ManyCore {
   InstanceState* owner_ = nullptr;
   const RelInfo* rel_ = nullptr;
   bool loaded_ = true;
+  bool raise_ = false;  ///< unloaded and raiseload() by the query that loaded the owner
 };
 
 }  // namespace retort::orm::detail
@@ -91,19 +99,19 @@ class One : public orm::detail::OneCore {
 
   /// The target or nullptr. Lazy load on first access (may emit SQL).
   T* get() const {
-    auto* s = target();
+    auto* s = read_target();
     return s ? static_cast<T*>(s->object) : nullptr;
   }
   T* operator->() const { return get(); }
   T& operator*() const { return *get(); }
-  explicit operator bool() const { return target() != nullptr; }
-  Ref<T> ref() const { return Ref<T>(target()); }
-  Ptr<T> ptr() const { return Ptr<T>(target()); }
+  explicit operator bool() const { return read_target() != nullptr; }
+  Ref<T> ref() const { return Ref<T>(read_target()); }
+  Ptr<T> ptr() const { return Ptr<T>(read_target()); }
   operator Ref<T>() const { return ref(); }  // NOLINT
 
-  friend bool operator==(const One& a, std::nullptr_t) { return a.target() == nullptr; }
-  friend bool operator==(const One& a, const Ptr<T>& p) { return a.target() == p.state(); }
-  friend bool operator==(const One& a, const Ref<T>& p) { return a.target() == p.state(); }
+  friend bool operator==(const One& a, std::nullptr_t) { return a.read_target() == nullptr; }
+  friend bool operator==(const One& a, const Ptr<T>& p) { return a.read_target() == p.state(); }
+  friend bool operator==(const One& a, const Ref<T>& p) { return a.read_target() == p.state(); }
 
  private:
   void hold(orm::detail::InstanceState* s) {
@@ -142,11 +150,11 @@ class Many : public orm::detail::ManyCore {
   }
 
   // Reading (lazy load on first access; may emit SQL).
-  const_iterator begin() const { ensure_loaded(); return items_.begin(); }
-  const_iterator end() const { ensure_loaded(); return items_.end(); }
-  std::size_t size() const { ensure_loaded(); return items_.size(); }
+  const_iterator begin() const { read_loaded(); return items_.begin(); }
+  const_iterator end() const { read_loaded(); return items_.end(); }
+  std::size_t size() const { read_loaded(); return items_.size(); }
   bool empty() const { return size() == 0; }
-  const Ref<T>& operator[](std::size_t i) const { ensure_loaded(); return items_[i]; }
+  const Ref<T>& operator[](std::size_t i) const { read_loaded(); return items_[i]; }
   const Ref<T>& front() const { return (*this)[0]; }
   const Ref<T>& back() const { return (*this)[size() - 1]; }
   bool contains(const Ref<T>& r) const {

@@ -74,7 +74,9 @@ class Session {
   void remove(const Ptr<T>& obj) { remove_state(obj.state()); }
 
   /// The object with this primary key: from the identity map (no SQL) or by
-  /// SELECT (after an autoflush). Empty Ptr when there is no such row.
+  /// SELECT. Before the SELECT, pending inserts and deletes are flushed (with
+  /// autoflush on); changed columns of loaded objects are not, so a loop of
+  /// get() stays linear. Empty Ptr when there is no such row.
   template <Mapped T>
   Ptr<T> get(const Value& key) {
     return Ptr<T>(get_state(orm::detail::mapper_of<T>(), {key}));

@@ -1,0 +1,143 @@
+// The joined loader strategy (see joined.hpp). The query's statement data is
+// cloned and extended with aliased columns and joins through the sql layer's
+// node factories, so the user's filters, order and joins stay as written.
+#include "orm/joined.hpp"
+
+#include <algorithm>
+#include <string>
+#include <unordered_set>
+
+#include "sql/ast.hpp"
+
+namespace retort::orm::detail {
+
+namespace {
+
+LoadStrategy effective(const RelInfo& r, const std::vector<LoadNode>& nodes) {
+  for (const auto& n : nodes)
+    if (n.rel == &r && n.strategy != LoadStrategy::default_) return n.strategy;
+  return r.lazy;
+}
+
+bool inner(const RelInfo& r, const std::vector<LoadNode>& nodes) {
+  for (const auto& n : nodes)
+    if (n.rel == &r) return n.innerjoin;
+  return false;
+}
+
+}  // namespace
+
+JoinedLoader::JoinedLoader(const Mapper& m, const sql::SelectBase& base,
+                           const std::vector<LoadNode>& nodes) {
+  auto data = std::dynamic_pointer_cast<const sql::detail::SelectData>(base.data());
+  if (!data || !data->parts.empty()) return;  // a compound select: no joins
+  const bool limited = data->limit >= 0 || data->offset >= 0;
+  std::shared_ptr<sql::detail::StatementData> copy;
+  sql::detail::SelectData* sd = nullptr;
+  auto owner_table = sql::detail::make_table(m.table_name, {});
+  for (const RelInfo& r : m.rels) {
+    const LoadStrategy st = effective(r, nodes);
+    if (st == LoadStrategy::contains_eager) {
+      // The user's join(&C::rel) already joins the target table (unaliased).
+      const Mapper& t = *r.target;
+      bool joined = false;
+      for (const auto& j : data->joins) joined = joined || sql::detail::node_qualifier(j.item) == t.table_name;
+      if (!joined)
+        throw ArgumentError("retort: contains_eager(" + m.type_name + "." + r.name +
+                            ") needs the query to join the '" + t.table_name +
+                            "' table, e.g. .join(&" + m.type_name + "::" + r.name + ")");
+      if (!copy) {
+        copy = data->clone();
+        sd = static_cast<sql::detail::SelectData*>(copy.get());
+      }
+      auto tt = sql::detail::make_table(t.table_name, {});
+      joins_.push_back(Join{&r, int(sd->columns.size()), {}, {}, {}});
+      for (const auto& c : t.columns) sd->columns.push_back(sql::detail::make_column(tt, c.name, c.type.kind));
+      continue;
+    }
+    if (st != LoadStrategy::joined) continue;
+    if (limited && r.kind == RelKind::OneToMany) continue;
+    if (!copy) {
+      copy = data->clone();
+      sd = static_cast<sql::detail::SelectData*>(copy.get());
+    }
+    const Mapper& t = *r.target;
+    std::string alias = t.table_name + "_" + std::to_string(joins_.size() + 1);
+    auto at = sql::detail::make_table(t.table_name, alias);
+    joins_.push_back(Join{&r, int(sd->columns.size()), {}, {}, {}});
+    for (const auto& c : t.columns) sd->columns.push_back(sql::detail::make_column(at, c.name, c.type.kind));
+    // Owner side columns on the queried table, target side on the alias.
+    const bool m2o = r.kind == RelKind::ManyToOne;
+    const std::vector<int>& own = m2o ? r.fk_cols : r.ref_cols;
+    const std::vector<int>& tgt = m2o ? r.ref_cols : r.fk_cols;
+    sql::detail::NodePtr on;
+    for (std::size_t k = 0; k < own.size(); ++k) {
+      const ColumnInfo& oc = m.columns[std::size_t(own[k])];
+      const ColumnInfo& tc = t.columns[std::size_t(tgt[k])];
+      auto eq = sql::detail::make_binary(sql::detail::Op::Eq,
+                                         sql::detail::make_column(at, tc.name, tc.type.kind),
+                                         sql::detail::make_column(owner_table, oc.name, oc.type.kind),
+                                         TypeKind::Boolean);
+      on = on ? sql::detail::make_binary(sql::detail::Op::And, on, eq, TypeKind::Boolean) : eq;
+    }
+    sd->joins.push_back(sql::detail::JoinData{at, on, !inner(r, nodes)});
+    // The collection's order, after the query's own.
+    for (const auto& [off, desc] : r.order_by) {
+      int col = t.column_at_offset(off);
+      if (col < 0) continue;  // reported by the lazy / selectin loaders
+      const ColumnInfo& c = t.columns[std::size_t(col)];
+      sd->order_by.push_back(sql::detail::make_ordering(sql::detail::make_column(at, c.name, c.type.kind), desc, 0));
+    }
+  }
+  if (copy) select_.emplace(std::move(copy));
+}
+
+void JoinedLoader::row(SessionImpl& S, InstanceState* parent, const driver::Statement& st) {
+  for (Join& j : joins_) {
+    const RelInfo& r = *j.rel;
+    auto it = j.found.find(parent);
+    if (it == j.found.end()) {
+      const bool unloaded = r.kind == RelKind::OneToMany ? !r.many(parent)->loaded_ : !r.one(parent)->loaded_;
+      if (!unloaded) continue;  // already loaded: keep what is in memory
+      it = j.found.emplace(parent, std::vector<InstanceState*>{}).first;
+      j.parents.push_back(parent);
+    }
+    const Mapper& t = *r.target;
+    bool null_key = false;
+    for (int p : t.pk) null_key = null_key || is_null(st.get_value(j.first + p));
+    if (null_key) continue;  // LEFT OUTER JOIN without a match
+    InstanceState* child = S.load_row(t, st, j.first);
+    auto& v = it->second;
+    if (std::find(v.begin(), v.end(), child) == v.end()) {
+      v.push_back(child);
+      j.targets.push_back(child);
+    }
+  }
+}
+
+std::vector<JoinedTargets> JoinedLoader::finish() {
+  std::vector<JoinedTargets> out;
+  for (Join& j : joins_) {
+    const RelInfo& r = *j.rel;
+    for (InstanceState* p : j.parents) {
+      auto& found = j.found[p];
+      if (r.kind == RelKind::OneToMany) {
+        ManyCore* mc = r.many(p);
+        if (!mc->loaded_) set_collection(mc, found);
+      } else {
+        OneCore* oc = r.one(p);
+        InstanceState* t = found.empty() ? nullptr : found.front();
+        if (!oc->loaded_) set_reference(oc, t && !t->has(kMarkedDeleted) ? t : nullptr);
+      }
+    }
+    // Targets can repeat across parents (many-to-one): each once.
+    std::unordered_set<InstanceState*> seen;
+    std::vector<InstanceState*> unique;
+    for (auto* t : j.targets)
+      if (seen.insert(t).second) unique.push_back(t);
+    out.push_back(JoinedTargets{&r, std::move(unique)});
+  }
+  return out;
+}
+
+}  // namespace retort::orm::detail

@@ -1,0 +1,42 @@
+// The joined loader strategy: the query's SELECT gains one aliased LEFT OUTER
+// (or INNER) JOIN per joined relationship of the queried type, and each row
+// fills the parent's relationship. Private to src/orm.
+#pragma once
+
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "orm/internal.hpp"
+#include "retort/sql.hpp"
+
+namespace retort::orm::detail {
+
+class JoinedLoader {
+ public:
+  /// Plans the joins for the top-level `nodes` whose strategy (or the
+  /// mapping's) is joined. A collection under LIMIT/OFFSET is left to
+  /// apply_loaders (as selectin): joining it would cut the parent rows.
+  JoinedLoader(const Mapper& m, const sql::SelectBase& base, const std::vector<LoadNode>& nodes);
+  bool active() const { return select_.has_value(); }
+  /// The SELECT to run: the base with the joins added (REQUIRES: active()).
+  const sql::SelectBase& statement() const { return *select_; }
+  /// Consumes the joined columns of the current row for `parent`. No SQL.
+  void row(SessionImpl& S, InstanceState* parent, const driver::Statement& st);
+  /// Fills the relationships of the parents seen; returns the targets per
+  /// relationship (for the next level's strategies). No SQL.
+  std::vector<JoinedTargets> finish();
+
+ private:
+  struct Join {
+    const RelInfo* rel;
+    int first;  ///< result column of the target's first mapped column
+    std::vector<InstanceState*> parents;  ///< whose relationship this load fills
+    std::unordered_map<InstanceState*, std::vector<InstanceState*>> found;
+    std::vector<InstanceState*> targets;
+  };
+  std::vector<Join> joins_;
+  std::optional<sql::Select<std::int64_t>> select_;
+};
+
+}  // namespace retort::orm::detail
