@@ -121,7 +121,11 @@ class SessionImpl {
   void autoflush_for_lazy_load();
 
   // loading.cpp
-  InstanceState* get(const Mapper& m, std::vector<Value> key);  ///< may emit SELECT (after flushing pending inserts/deletes)
+  InstanceState* get(const Mapper& m, std::vector<Value> key);
+  /// The identity-map entry for a one-column key, without SQL or allocation:
+  /// nullopt on a miss (or an expired entry), nullptr for an object marked
+  /// deleted. Falls back to nullopt for composite keys.
+  std::optional<InstanceState*> find_identity(const Mapper& m, const Value& key) const;  ///< may emit SELECT (after flushing pending inserts/deletes)
   /// Turns the current row (columns from `first`, in mapper column order)
   /// into the identity-mapped object.
   InstanceState* load_row(const Mapper& m, const driver::Statement& st, int first);

@@ -96,6 +96,17 @@ InstanceState* SessionImpl::load_row(const Mapper& m, const driver::Statement& s
   return s;
 }
 
+std::optional<InstanceState*> SessionImpl::find_identity(const Mapper& m, const Value& key) const {
+  if (m.pk.size() != 1 || std::holds_alternative<bool>(key)) return std::nullopt;  // get() normalizes those
+  IdentityKey ik;
+  ik.mapper = &m;
+  ik.first = key;
+  ik.size = 1;
+  auto it = identity.find(ik);
+  if (it == identity.end() || it->second->has(kExpired)) return std::nullopt;
+  return it->second->has(kMarkedDeleted) ? nullptr : it->second;
+}
+
 InstanceState* SessionImpl::get(const Mapper& m, std::vector<Value> key) {
   if (key.size() != m.pk.size())
     throw InvalidRequestError("Session::get on '" + m.table_name + "': expected " +

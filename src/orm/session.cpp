@@ -392,6 +392,11 @@ InstanceState* Session::get_state(const orm::detail::Mapper& m, std::vector<Valu
   m.configure();
   return impl_->get(m, std::move(key));
 }
+InstanceState* Session::get_state_one(const orm::detail::Mapper& m, const Value& key) {
+  m.configure();
+  if (auto hit = impl_->find_identity(m, key)) return *hit;
+  return impl_->get(m, std::vector<Value>{key});
+}
 void Session::flush() { impl_->flush(); }
 void Session::commit() { impl_->commit(); }
 void Session::rollback() {

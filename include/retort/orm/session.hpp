@@ -79,7 +79,7 @@ class Session {
   /// get() stays linear. Empty Ptr when there is no such row.
   template <Mapped T>
   Ptr<T> get(const Value& key) {
-    return Ptr<T>(get_state(orm::detail::mapper_of<T>(), {key}));
+    return Ptr<T>(get_state_one(orm::detail::mapper_of<T>(), key));
   }
   /// Composite primary key, in declaration order.
   template <Mapped T>
@@ -139,6 +139,8 @@ class Session {
   void add_state(orm::detail::InstanceState* s);
   void remove_state(orm::detail::InstanceState* s);
   orm::detail::InstanceState* get_state(const orm::detail::Mapper& m, std::vector<Value> key);
+  /// get_state for a one-value key: an identity-map hit allocates nothing.
+  orm::detail::InstanceState* get_state_one(const orm::detail::Mapper& m, const Value& key);
   void refresh_state(orm::detail::InstanceState* s);
   void expire_state(orm::detail::InstanceState* s);
   void expunge_state(orm::detail::InstanceState* s);
