@@ -190,5 +190,14 @@ int main(int argc, char** argv) {
          << "\", \"sqlite_file_pragmas\": \"" << pragmas << "\", \"loadavg\": \"" << loadavg() << "\"}";
     write_json(rows, opt.json, meta.str());
   }
+  // A contender that computed a different result, or failed, fails the run
+  // (the test suite's bench_smoke relies on this).
+  int bad = 0;
+  for (const auto& r : rows)
+    if (r.note.find("MISMATCH") != std::string::npos || r.note.rfind("error:", 0) == 0) ++bad;
+  if (bad) {
+    std::fprintf(stderr, "retort_bench: %d result(s) failed verification (see the note column)\n", bad);
+    return 1;
+  }
   return 0;
 }

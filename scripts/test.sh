@@ -3,7 +3,7 @@
 #
 # Installs what is missing (scripts/deps.sh test), starts a throwaway
 # PostgreSQL server (stopped on exit, failure included), then:
-#   1. build/       RelWithDebInfo, tests + examples; ctest
+#   1. build/       RelWithDebInfo, tests + examples + bench (a smoke run); ctest
 #   2. the README's first command (scripts/run_example.sh) as a smoke check,
 #      on SQLite and on the PostgreSQL server
 #   3. build-asan/  Debug with AddressSanitizer + UBSan; ctest
@@ -81,7 +81,7 @@ run_ctest() {
   [ "$rc" -eq 0 ] || { fail "$name ctest"; return 1; }
 }
 
-if configure_build release "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo; then
+if configure_build release "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRETORT_BUILD_BENCH=ON; then
   run_ctest release "$build"
 fi
 
