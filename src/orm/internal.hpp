@@ -103,6 +103,8 @@ class SessionImpl {
   void expunge(InstanceState* s, bool cascade);
   void forget(InstanceState* s);          ///< drop from all lists, no collector work
   void commit();
+  /// Rolls back the open transaction (ROLLBACK) and returns the connection.
+  void end_transaction() noexcept;
   void rollback();
   void close();
   void expire(InstanceState* s, bool cascade);

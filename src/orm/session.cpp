@@ -220,16 +220,20 @@ void SessionImpl::commit() {
   drain_trials();
 }
 
-void SessionImpl::rollback() {
+void SessionImpl::end_transaction() noexcept {
   if (tx) {
     try {
       tx->rollback();
     } catch (...) {
-      // The connection may be broken; it is discarded below either way.
+      // The connection may be broken; it is released below either way.
     }
     tx.reset();
   }
   conn.reset();
+}
+
+void SessionImpl::rollback() {
+  end_transaction();
   // Objects INSERTed in the transaction become transient again.
   for (auto* s : std::vector<InstanceState*>(inserted)) {
     forget(s);
@@ -257,14 +261,7 @@ void SessionImpl::rollback() {
 }
 
 void SessionImpl::close() {
-  if (tx) {
-    try {
-      tx->rollback();
-    } catch (...) {
-    }
-    tx.reset();
-  }
-  conn.reset();
+  end_transaction();
   std::vector<InstanceState*> all;
   all.reserve(identity.size() + pending.size());
   for (auto& [k, s] : identity) all.push_back(s);
