@@ -249,6 +249,11 @@ std::vector<LoadNode> resolve_options(const Mapper& root, std::span<const Loader
         level->push_back(LoadNode{r, LoadStrategy::default_, false, {}});
         n = &level->back();
       }
+      if (r->kind == RelKind::ManyToMany && step.strategy != LoadStrategy::default_ &&
+          step.strategy != LoadStrategy::lazy && step.strategy != LoadStrategy::noload &&
+          step.strategy != LoadStrategy::raise && step.strategy != LoadStrategy::selectin)
+        throw ArgumentError("retort: many_to_many '" + owner.type_name + "." + r->name +
+                            "' supports lazy, selectin, noload and raise loading only");
       if (step.strategy != LoadStrategy::default_) {
         n->strategy = step.strategy;
         n->innerjoin = step.innerjoin;
@@ -280,7 +285,9 @@ void apply_loaders(SessionImpl& S, const Mapper& m, const std::vector<InstanceSt
         // Below the top level (or under a LIMIT), joined loads as selectin.
         [[fallthrough]];
       case LoadStrategy::selectin:
-        targets = r.kind == RelKind::OneToMany ? selectin_many(S, r, objs) : selectin_one(S, r, objs);
+        targets = r.kind == RelKind::OneToMany    ? selectin_many(S, r, objs)
+                  : r.kind == RelKind::ManyToMany ? m2m_selectin(S, r, objs)
+                                                  : selectin_one(S, r, objs);
         break;
       case LoadStrategy::contains_eager:  // filled by the query's rows (top level only)
         if (joined) {

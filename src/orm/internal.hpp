@@ -178,6 +178,32 @@ void apply_default_loaders(SessionImpl& S, const Mapper& m, const std::vector<In
 /// applies the save-update cascade of both sides.
 void cascade_on_link(InstanceState* owner, const RelInfo* rel, InstanceState* other);
 
+// association.cpp: many-to-many relationships through an association table.
+/// Resolves r (ManyToMany, r.back already found) and builds its Table.
+/// Throws ArgumentError on a mapping mistake.
+void configure_many_to_many(const Mapper& m, RelInfo& r);
+/// Links / unlinks owner and child on both sides, loading both collections
+/// first (may emit SQL); link applies the save-update cascade.
+void m2m_link(ManyCore* mc, InstanceState* child);
+void m2m_unlink(ManyCore* mc, InstanceState* child);
+/// Lazy load of a many-to-many collection (one SELECT joining the table).
+void m2m_load(SessionImpl& S, ManyCore* mc);
+/// Sets an unloaded collection from the targets a load found (merged with
+/// in-memory links); the targets' collections record the link (no SQL).
+void set_m2m_collection(ManyCore* mc, const std::vector<InstanceState*>& found);
+/// selectin: fills the unloaded collections of `objs` with one SELECT ... IN
+/// per chunk of keys (emits SQL); returns the targets loaded.
+std::vector<InstanceState*> m2m_selectin(SessionImpl& S, const RelInfo& r,
+                                         const std::vector<InstanceState*>& objs);
+/// Unflushed association changes: DELETEs for removed links and deleted
+/// owners, then INSERTs for new links (emits SQL). Runs after the object
+/// INSERTs/UPDATEs and before the object DELETEs.
+void m2m_write(SessionImpl& S);
+/// After a successful flush: the collections' known rows become current.
+void m2m_mark_clean(SessionImpl& S);
+/// expire: drops the edges to persistent targets on both sides.
+void m2m_unload(InstanceState* s, const RelInfo& r);
+
 // persistence.cpp (called only by the unit of work)
 struct UndoLog {
   struct Entry {

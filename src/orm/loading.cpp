@@ -163,6 +163,7 @@ void SessionImpl::load_many(ManyCore* mc) {
     mc->loaded_ = true;
     return;
   }
+  if (mc->rel_->kind == RelKind::ManyToMany) return m2m_load(*this, mc);  // association.cpp
   const RelInfo& r = *mc->rel_;
   const Mapper& pm = *s->mapper;
   std::vector<Value> params;

@@ -70,6 +70,10 @@ void configure_self(Mapper& m) {
     r.back = nullptr;
     for (const RelInfo& b : t.rels)
       if (b.offset == r.back_offset) r.back = &b;
+    if (r.kind == RelKind::ManyToMany) {
+      configure_many_to_many(m, r);  // association.cpp
+      continue;
+    }
     RelKind want = r.kind == RelKind::ManyToOne ? RelKind::OneToMany : RelKind::ManyToOne;
     if (!r.back || r.back->kind != want)
       throw ArgumentError("retort: relationship '" + m.table_name + "." + r.name +

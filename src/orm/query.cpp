@@ -32,6 +32,9 @@ sql::Expr<bool> relationship_on(const Mapper& m, std::size_t offset, sql::TableR
   if (!rel)
     throw ArgumentError("Query::join(): the member is not a mapped relationship of '" +
                         m.table_name + "'");
+  if (rel->kind == RelKind::ManyToMany)
+    throw ArgumentError("Query::join(): '" + m.table_name + "." + rel->name +
+                        "' is a many_to_many relationship; joining through it is not supported yet");
   const Mapper& child = rel->child();
   const Mapper& parent = rel->parent();
   auto ct = sql::detail::make_table(child.table_name, {});

@@ -125,12 +125,14 @@ void ManyCore::ensure_loaded() const {
 }
 
 void ManyCore::append(InstanceState* child) {
+  if (rel_->kind == RelKind::ManyToMany) return m2m_link(this, child);  // association.cpp
   if (child->mapper != rel_->target)
     throw InvalidRequestError("retort: wrong type appended to relationship '" + rel_->name + "'");
   rel_->back->one(child)->assign(owner_);
 }
 
 void ManyCore::remove(InstanceState* child) {
+  if (rel_->kind == RelKind::ManyToMany) return m2m_unlink(this, child);  // association.cpp
   if (!many_contains(rel_, this, child)) return;
   OneCore* oc = rel_->back->one(child);
   if (oc->loaded_ && oc->target_ == owner_) {
@@ -228,6 +230,8 @@ void unload_relationships(InstanceState* s) {
       oc->loaded_ = false;
       oc->modified_ = false;
       oc->raise_ = false;
+    } else if (r.kind == RelKind::ManyToMany) {
+      m2m_unload(s, r);
     } else {
       ManyCore* mc = r.many(s);
       std::vector<InstanceState*> keep;

@@ -241,6 +241,8 @@ void SessionImpl::rollback() {
     s->clear(kInsertedInTx);
     s->snapshot.clear();
     s->session = nullptr;
+    for (const RelInfo& r : s->mapper->rels)  // its association rows are gone too
+      if (r.kind == RelKind::ManyToMany) r.many(s)->m2m_base_.clear();
     queue_trial(s);
   }
   inserted.clear();

@@ -150,6 +150,7 @@ void SessionImpl::flush() {
       auto changed = update_objects(*this, *m, it->second, undo);
       updated_now.insert(updated_now.end(), changed.begin(), changed.end());
     }
+    m2m_write(*this);  // association rows: after the INSERTs, before the DELETEs
     for (auto it = order.rbegin(); it != order.rend(); ++it) {
       auto d = del.find(*it);
       if (d == del.end()) continue;
@@ -178,6 +179,7 @@ void SessionImpl::flush() {
     deleted.clear();
     for (auto& [k, s] : identity)
       for (const RelInfo* r : s->mapper->m2o_) r->one(s)->modified_ = false;
+    m2m_mark_clean(*this);
   } catch (...) {
     undo.undo();
     flushing = false;

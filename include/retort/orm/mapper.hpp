@@ -61,7 +61,7 @@ struct ColumnInfo {
 class OneCore;
 class ManyCore;
 
-enum class RelKind : std::uint8_t { ManyToOne, OneToMany };
+enum class RelKind : std::uint8_t { ManyToOne, OneToMany, ManyToMany };
 
 /// Typed helpers for the Many<T> member of a one-to-many relationship.
 struct ManyOps {
@@ -85,6 +85,13 @@ struct RelInfo {
   OneCore* (*one_at)(void* obj, std::size_t off) = nullptr;
   ManyCore* (*many_at)(void* obj, std::size_t off) = nullptr;
   std::vector<std::size_t> explicit_fk;     ///< offsets of FK members given in the mapping
+  // ManyToMany: the association table and its two FK columns (local: to the
+  // owner's key, remote: to the target's key); empty names get defaults.
+  std::string secondary, sec_local, sec_remote;
+  // Resolved at configure() (ManyToMany): the association Table, and whether
+  // this side writes the association rows at flush (one side of the pair).
+  std::shared_ptr<const Table> sec_table;
+  bool m2m_writer = false;
   // Resolved at configure():
   const Mapper* owner = nullptr;
   const Mapper* target = nullptr;
@@ -95,7 +102,7 @@ struct RelInfo {
   const Mapper& child() const { return kind == RelKind::ManyToOne ? *owner : *target; }
   const Mapper& parent() const { return kind == RelKind::ManyToOne ? *target : *owner; }
   OneCore* one(InstanceState* s) const;    ///< REQUIRES: ManyToOne
-  ManyCore* many(InstanceState* s) const;  ///< REQUIRES: OneToMany
+  ManyCore* many(InstanceState* s) const;  ///< REQUIRES: OneToMany or ManyToMany
 };
 
 /// Cached SQL for one dialect, rendered once per mapper.

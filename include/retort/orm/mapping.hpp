@@ -67,6 +67,16 @@ struct ForeignKeyOpt {
   FkAction on_delete = FkAction::NoAction;
 };
 
+/// The association table of a many-to-many relationship, and optionally its
+/// two foreign key columns: `local` references the declaring type's primary
+/// key, `remote` the other type's (default "<table>_<pk column>").
+struct SecondaryOpt {
+  std::string table, local, remote;
+};
+inline SecondaryOpt secondary(std::string table, std::string local = {}, std::string remote = {}) {
+  return {std::move(table), std::move(local), std::move(remote)};
+}
+
 namespace orm::detail {
 template <class T>
 const Mapper& mapper_of();
@@ -174,6 +184,36 @@ class Definer {
     r.mops = ManyOpsFor<U>::ops;
     r.order_by = std::move(order.items);
     r.many_at = &many_at<U>;
+    m_.rels.push_back(std::move(r));
+  }
+
+  /// A many-to-many collection `mp` (Many<U>) through the association table
+  /// `sec`, kept in sync with the target's collection `back` (Many<C>), which
+  /// must be declared with many_to_many and the same table. Both sides need a
+  /// one-column primary key. `lazy`: lazy, selectin, noload or raise.
+  template <class R, class B>
+  void many_to_many(std::string name, R C::*mp, B RelTraits<R>::target::*back, SecondaryOpt sec,
+                    cascade::Flags flags = cascade::default_,
+                    LoadStrategy lazy = LoadStrategy::lazy) {
+    static_assert(RelTraits<R>::value && RelTraits<R>::many,
+                  "retort: many_to_many needs a retort::Many<T> member");
+    using U = typename RelTraits<R>::target;
+    static_assert(Mapped<U>, "retort: many_to_many target type has no retort::Mapping");
+    static_assert(std::is_same_v<B, Many<C>>,
+                  "retort: back_populates of many_to_many must name the target's Many<Owner> member");
+    RelInfo r;
+    r.name = std::move(name);
+    r.kind = RelKind::ManyToMany;
+    r.offset = member_offset(mp);
+    r.target_fn = &mapper_of<U>;
+    r.back_offset = member_offset(back);
+    r.cascade = flags;
+    r.lazy = lazy == LoadStrategy::default_ ? LoadStrategy::lazy : lazy;
+    r.mops = ManyOpsFor<U>::ops;
+    r.many_at = &many_at<U>;
+    r.secondary = std::move(sec.table);
+    r.sec_local = std::move(sec.local);
+    r.sec_remote = std::move(sec.remote);
     m_.rels.push_back(std::move(r));
   }
 

@@ -15,11 +15,18 @@ const Table& table_of() {
   return orm::detail::mapper_of<T>().table();
 }
 
-/// A MetaData holding the tables of the given mapped types.
+namespace orm::detail {
+/// Adds the association tables of m's many-to-many relationships (once each).
+void add_secondary_tables(MetaData& md, const Mapper& m);
+}  // namespace orm::detail
+
+/// A MetaData holding the tables of the given mapped types, plus the
+/// association tables of their many-to-many relationships.
 template <Mapped... Ts>
 MetaData metadata_of() {
   MetaData md;
   (md.add_table(table_of<Ts>()), ...);
+  (orm::detail::add_secondary_tables(md, orm::detail::mapper_of<Ts>()), ...);
   return md;
 }
 

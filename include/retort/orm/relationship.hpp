@@ -1,5 +1,6 @@
 // retort/orm/relationship.hpp — relationship members of mapped structs:
-// One<T> (many-to-one reference) and Many<T> (one-to-many collection).
+// One<T> (many-to-one reference) and Many<T> (one-to-many or many-to-many
+// collection).
 //
 // Inside an object made by retort::make (or loaded by a Session) these members
 // are bound to their owner and relationship: every mutation keeps the other
@@ -66,7 +67,8 @@ class ManyCore {
   /// ensure_loaded() for user reads: throws InvalidRequestError when the
   /// collection is unloaded and its loader strategy is raise (loader.hpp).
   void read_loaded() const;
-  /// Bound mutations; each keeps the children's One<> in sync.
+  /// Bound mutations; each keeps the children's One<> in sync (many-to-many:
+  /// the children's Many<>, after loading both collections, which may emit SQL).
   void append(InstanceState* child);
   void remove(InstanceState* child);
   void clear();
@@ -75,6 +77,9 @@ class ManyCore {
   const RelInfo* rel_ = nullptr;
   bool loaded_ = true;
   bool raise_ = false;  ///< unloaded and raiseload() by the query that loaded the owner
+  /// ManyToMany: target keys of the association rows known to be in the
+  /// database (set by a load or a flush); a flush writes the difference.
+  std::vector<Value> m2m_base_;
 };
 
 }  // namespace retort::orm::detail
