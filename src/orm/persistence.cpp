@@ -7,6 +7,7 @@
 // per table and column set. How inserts are batched: see insert_objects.
 #include <algorithm>
 #include <bit>
+#include <functional>
 #include <map>
 #include <mutex>
 
@@ -131,13 +132,16 @@ const std::string& update_sql(const Mapper& m, const Dialect& d, std::uint64_t m
 
 namespace {
 
-// Multi-row "INSERT ... VALUES (...), (...) RETURNING key" for PostgreSQL,
-// cached per mapper, dialect, column set and row count. Only a few row
-// counts are used (a full chunk, then powers of two), so every text is
-// prepared once and reused.
-const std::string& insert_rows_returning_sql(const Mapper& m, const Dialect& d, std::uint64_t mask,
-                                             std::size_t rows) {
+// The statements below have a shape fixed by (mapper, dialect, kind, column
+// set, row count): each text is rendered once and kept for the life of the
+// program (mappers and dialects are static), so the driver's statement cache
+// sees the same string every time. Thread-safe: mappers serve every Session.
+enum class Shape { InsertRowsReturning, InsertPlain, DeleteIn };
+
+const std::string& cached_sql(Shape shape, const Mapper& m, const Dialect& d, std::uint64_t mask,
+                              std::size_t rows, const std::function<std::string()>& render) {
   struct Key {
+    Shape shape;
     const Mapper* m;
     const Dialect* d;
     std::uint64_t mask;
@@ -145,19 +149,27 @@ const std::string& insert_rows_returning_sql(const Mapper& m, const Dialect& d, 
     auto operator<=>(const Key&) const = default;
   };
   static std::mutex mu;
-  static std::map<Key, std::string> cache;
+  static std::map<Key, std::string> cache;  // node-based: references stay valid
   std::lock_guard<std::mutex> lock(mu);
-  auto [it, fresh] = cache.try_emplace(Key{&m, &d, mask, rows});
-  if (!fresh) return it->second;
-  std::string sql = "INSERT INTO ";
-  d.append_identifier(sql, m.table_name);
+  auto [it, fresh] = cache.try_emplace(Key{shape, &m, &d, mask, rows});
+  if (fresh) it->second = render();
+  return it->second;
+}
+
+// Appends " (a, b, c)" for the columns in `mask`; returns how many.
+std::size_t append_column_list(std::string& sql, const Mapper& m, const Dialect& d, std::uint64_t mask) {
   std::size_t n = 0;
   for (std::size_t i = 0; i < m.columns.size(); ++i) {
     if (!(mask & (std::uint64_t(1) << i))) continue;
     sql += n++ ? ", " : " (";
     d.append_identifier(sql, m.columns[i].name);
   }
-  sql += ") VALUES ";
+  if (n) sql += ')';
+  return n;
+}
+
+// Appends "(?, ?), (?, ?)" for `rows` rows of `n` placeholders.
+void append_value_rows(std::string& sql, const Dialect& d, std::size_t n, std::size_t rows) {
   std::size_t p = 0;
   for (std::size_t r = 0; r < rows; ++r) {
     sql += r ? ", (" : "(";
@@ -167,67 +179,51 @@ const std::string& insert_rows_returning_sql(const Mapper& m, const Dialect& d, 
     }
     sql += ')';
   }
-  sql += " RETURNING ";
-  d.append_identifier(sql, m.columns[std::size_t(m.autoinc)].name);
-  it->second = std::move(sql);
-  return it->second;
+}
+
+// Multi-row "INSERT ... VALUES (...), (...) RETURNING key" for PostgreSQL.
+// Only a few row counts are used (a full chunk, then powers of two), so every
+// text is prepared once and reused.
+const std::string& insert_rows_returning_sql(const Mapper& m, const Dialect& d, std::uint64_t mask,
+                                             std::size_t rows) {
+  return cached_sql(Shape::InsertRowsReturning, m, d, mask, rows, [&] {
+    std::string sql = "INSERT INTO ";
+    d.append_identifier(sql, m.table_name);
+    std::size_t n = append_column_list(sql, m, d, mask);
+    sql += " VALUES ";
+    append_value_rows(sql, d, n, rows);
+    sql += " RETURNING ";
+    d.append_identifier(sql, m.columns[std::size_t(m.autoinc)].name);
+    return sql;
+  });
 }
 
 // The INSERT without RETURNING for a column set (SQLite: the key comes from
 // sqlite3_last_insert_rowid; RETURNING makes SQLite allocate ~100 KB per run).
+// SqlCache::inserts maps the same mask to the RETURNING form.
 const std::string& insert_plain_sql(const Mapper& m, const Dialect& d, std::uint64_t mask) {
-  // Its own cache: SqlCache::inserts maps the same mask to the RETURNING form.
-  struct Key {
-    const Mapper* m;
-    const Dialect* d;
-    std::uint64_t mask;
-    auto operator<=>(const Key&) const = default;
-  };
-  static std::mutex mu;
-  static std::map<Key, std::string> cache;
-  std::lock_guard<std::mutex> lock(mu);
-  auto [it, fresh] = cache.try_emplace(Key{&m, &d, mask});
-  if (!fresh) return it->second;
-  std::string sql = "INSERT INTO ";
-  d.append_identifier(sql, m.table_name);
-  std::string values;
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < m.columns.size(); ++i) {
-    if (!(mask & (std::uint64_t(1) << i))) continue;
-    sql += n ? ", " : " (";
-    values += n ? ", " : "";
-    d.append_identifier(sql, m.columns[i].name);
-    d.append_placeholder(values, ++n);
-  }
-  sql += n ? ") VALUES (" + values + ")" : std::string(" DEFAULT VALUES");
-  it->second = std::move(sql);
-  return it->second;
+  return cached_sql(Shape::InsertPlain, m, d, mask, 1, [&] {
+    std::string sql = "INSERT INTO ";
+    d.append_identifier(sql, m.table_name);
+    std::size_t n = append_column_list(sql, m, d, mask);
+    if (n == 0) return sql + " DEFAULT VALUES";
+    sql += " VALUES ";
+    append_value_rows(sql, d, n, 1);
+    return sql;
+  });
 }
 
+// "DELETE FROM t WHERE pk IN (?, ..., ?)" with n placeholders.
 const std::string& delete_in_sql(const Mapper& m, const Dialect& d, std::size_t n) {
-  struct Key {
-    const Mapper* m;
-    const Dialect* d;
-    std::size_t n;
-    auto operator<=>(const Key&) const = default;
-  };
-  static std::mutex mu;
-  static std::map<Key, std::string> cache;
-  std::lock_guard<std::mutex> lock(mu);
-  auto [it, fresh] = cache.try_emplace(Key{&m, &d, n});
-  if (!fresh) return it->second;
-  std::string sql = "DELETE FROM ";
-  d.append_identifier(sql, m.table_name);
-  sql += " WHERE ";
-  d.append_identifier(sql, m.columns[std::size_t(m.pk[0])].name);
-  sql += " IN (";
-  for (std::size_t i = 1; i <= n; ++i) {
-    if (i > 1) sql += ", ";
-    d.append_placeholder(sql, i);
-  }
-  sql += ')';
-  it->second = std::move(sql);
-  return it->second;
+  return cached_sql(Shape::DeleteIn, m, d, 0, n, [&] {
+    std::string sql = "DELETE FROM ";
+    d.append_identifier(sql, m.table_name);
+    sql += " WHERE ";
+    d.append_identifier(sql, m.columns[std::size_t(m.pk[0])].name);
+    sql += " IN ";
+    append_value_rows(sql, d, n, 1);
+    return sql;
+  });
 }
 
 bool self_referential(const Mapper& m) {
