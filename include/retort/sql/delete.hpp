@@ -7,29 +7,18 @@
 #pragma once
 
 #include "retort/sql/column.hpp"
+#include "retort/sql/dml_clauses.hpp"
 #include "retort/sql/returning.hpp"
 #include "retort/sql/statement.hpp"
 
 namespace retort::sql {
 
-class Delete : public Statement {
+class Delete : public Statement, public DmlClauses<Delete> {
  public:
   explicit Delete(const TableRef& table);
 
-  template <class C>
-  [[nodiscard]] Delete where(const C& cond) const {
-    static_assert(std::is_same_v<base_t<detail::sql_type_t<C>>, bool>,
-                  "retort::sql: where() takes a condition (a boolean expression)");
-    Delete s(*this);
-    s.add_where(cond.node());
-    return s;
-  }
-  template <class... Es>
-  auto returning(const Es&... es) const {
-    return detail::make_returning(*this, es...);
-  }
-
  private:
+  friend class DmlClauses<Delete>;
   void add_where(detail::NodePtr cond);
 };
 

@@ -7,12 +7,13 @@
 #pragma once
 
 #include "retort/sql/column.hpp"
+#include "retort/sql/dml_clauses.hpp"
 #include "retort/sql/returning.hpp"
 #include "retort/sql/statement.hpp"
 
 namespace retort::sql {
 
-class Update : public Statement {
+class Update : public Statement, public DmlClauses<Update> {
  public:
   explicit Update(const TableRef& table);
 
@@ -23,20 +24,9 @@ class Update : public Statement {
     s.add_set(assign(column, value));
     return s;
   }
-  template <class C>
-  [[nodiscard]] Update where(const C& cond) const {
-    static_assert(std::is_same_v<base_t<detail::sql_type_t<C>>, bool>,
-                  "retort::sql: where() takes a condition (a boolean expression)");
-    Update s(*this);
-    s.add_where(cond.node());
-    return s;
-  }
-  template <class... Es>
-  auto returning(const Es&... es) const {
-    return detail::make_returning(*this, es...);
-  }
 
  private:
+  friend class DmlClauses<Update>;
   void add_set(Assignment a);
   void add_where(detail::NodePtr cond);
 };
