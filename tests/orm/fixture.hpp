@@ -39,6 +39,16 @@ class OrmTest : public retort::testing::BackendTest {
     auto r = conn.execute("SELECT count(*) FROM " + table + (where.empty() ? "" : " WHERE " + where));
     return r.scalar_one<std::int64_t>();
   }
+  /// Commits Alice (posts a1, a2), Bob (post b1 with content) and Carol (no
+  /// posts), then forgets the statements that took.
+  void seed_three_users() {
+    retort::Session s(engine());
+    s.add(retort::make<User>({.name = "Alice", .posts = {retort::make<Post>({.title = "a1"}), retort::make<Post>({.title = "a2"})}}));
+    s.add(retort::make<User>({.name = "Bob", .posts = {retort::make<Post>({.title = "b1", .content = "x"})}}));
+    s.add(retort::make<User>({.name = "Carol"}));
+    s.commit();
+    take_statements();
+  }
   /// Statements run since the last call (and clears the list).
   std::vector<std::string> take_statements() {
     auto out = std::move(statements);

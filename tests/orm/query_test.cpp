@@ -14,12 +14,7 @@ class Query : public OrmTest {
   void SetUp() override {
     OrmTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    retort::Session s(engine());
-    s.add(make<User>({.name = "Alice", .posts = {make<Post>({.title = "a1"}), make<Post>({.title = "a2"})}}));
-    s.add(make<User>({.name = "Bob", .posts = {make<Post>({.title = "b1", .content = "x"})}}));
-    s.add(make<User>({.name = "Carol"}));
-    s.commit();
-    take_statements();
+    seed_three_users();
   }
 };
 
