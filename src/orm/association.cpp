@@ -56,10 +56,6 @@ void configure_many_to_many(const Mapper& m, RelInfo& r) {
                         "' has back_populates naming a member that the mapping of '" +
                         t.table_name + "' does not declare with many_to_many through '" +
                         r.secondary + "'");
-  if (r.lazy != LoadStrategy::lazy && r.lazy != LoadStrategy::noload &&
-      r.lazy != LoadStrategy::raise && r.lazy != LoadStrategy::selectin)
-    throw ArgumentError("retort: many_to_many '" + m.table_name + "." + r.name +
-                        "' supports lazy, selectin, noload and raise loading only");
   int op = single_pk(m, r), tp = single_pk(t, r);
   const ColumnInfo& oc = m.columns[std::size_t(op)];
   const ColumnInfo& tc = t.columns[std::size_t(tp)];
@@ -123,8 +119,8 @@ void m2m_unlink(ManyCore* mc, InstanceState* child) {
   const RelInfo* r = mc->rel_;
   const RelInfo* b = r->back;
   InstanceState* owner = mc->owner_;
+  mc->ensure_loaded();  // may emit SQL; an unloaded collection knows only in-memory links
   if (!contains(r, mc, child)) return;
-  mc->ensure_loaded();  // may emit SQL
   ManyCore* bc = b->many(child);
   bc->ensure_loaded();
   r->mops.erase(mc, child);

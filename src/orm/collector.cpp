@@ -39,20 +39,12 @@ std::uint32_t next_epoch() {
 // Calls f(neighbour) for every relationship edge of s.
 template <class F>
 void visit_edges(InstanceState* s, F&& f) {
-  for (const RelInfo& r : s->mapper->rels) {
-    if (r.kind == RelKind::ManyToOne) {
-      if (auto* t = r.one(s)->target_) f(t);
-    } else {
-      ManyCore* m = r.many(s);
-      std::size_t n = r.mops.size(m);
-      for (std::size_t i = 0; i < n; ++i) f(r.mops.at(m, i));
-    }
-  }
+  for (const RelInfo& r : s->mapper->rels) for_each_linked(r, s, f);
 }
 
 void clear_edges(InstanceState* s) {
   for (const RelInfo& r : s->mapper->rels) {
-    if (r.kind == RelKind::ManyToOne) {
+    if (r.scalar()) {
       r.one(s)->target_ = nullptr;
     } else {
       r.mops.clear(r.many(s));

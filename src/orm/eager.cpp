@@ -119,16 +119,15 @@ void run_in_chunks(SessionImpl& S, const Mapper& m, const std::vector<int>& cols
   }
 }
 
-/// One-to-many: fills the unloaded collections of `objs` with one IN query
-/// per chunk. Returns the children loaded.
-std::vector<InstanceState*> selectin_many(SessionImpl& S, const RelInfo& r,
-                                          const std::vector<InstanceState*>& objs) {
+/// One-to-many, one-to-one: fills the unloaded members of `objs` with one IN
+/// query per chunk. Returns the children loaded.
+std::vector<InstanceState*> selectin_children(SessionImpl& S, const RelInfo& r,
+                                              const std::vector<InstanceState*>& objs) {
   std::unordered_map<IdentityKey, InstanceState*, IdentityKeyHash> by_key;
   std::vector<std::vector<Value>> keys;
   std::vector<InstanceState*> parents;
   for (auto* o : objs) {
-    ManyCore* mc = r.many(o);
-    if (mc->loaded_ || !o->has(kHasIdentity)) continue;
+    if (r.member(o)->loaded_ || !o->has(kHasIdentity)) continue;
     auto vals = values_of(o, r.ref_cols);
     if (vals.empty()) continue;
     if (by_key.emplace(IdentityKey(r.owner, vals), o).second) {
@@ -145,10 +144,8 @@ std::vector<InstanceState*> selectin_many(SessionImpl& S, const RelInfo& r,
     found[it->second].push_back(child);
     children.push_back(child);
   });
-  for (auto* p : parents) {
-    ManyCore* mc = r.many(p);
-    if (!mc->loaded_) set_collection(mc, found[p]);
-  }
+  for (auto* p : parents)
+    if (!r.member(p)->loaded_) set_loaded_children(r, p, found[p]);
   return children;
 }
 
@@ -203,23 +200,13 @@ std::vector<InstanceState*> selectin_one(SessionImpl& S, const RelInfo& r,
 
 void mark_unloaded(const RelInfo& r, const std::vector<InstanceState*>& objs, LoadStrategy st) {
   for (auto* o : objs) {
-    if (r.kind == RelKind::ManyToOne) {
-      OneCore* oc = r.one(o);
-      if (oc->loaded_) continue;
-      if (st == LoadStrategy::raise) {
-        oc->raise_ = true;
-      } else {
-        oc->target_ = nullptr;
-        oc->loaded_ = true;
-      }
+    RelCore* rc = r.member(o);
+    if (rc->loaded_) continue;
+    if (st == LoadStrategy::raise) {
+      rc->raise_ = true;
     } else {
-      ManyCore* mc = r.many(o);
-      if (mc->loaded_) continue;
-      if (st == LoadStrategy::raise) {
-        mc->raise_ = true;
-      } else {
-        mc->loaded_ = true;  // keeps in-memory edges only
-      }
+      if (r.kind == RelKind::ManyToOne) r.one(o)->target_ = nullptr;
+      rc->loaded_ = true;  // a collection keeps its in-memory edges only
     }
   }
 }
@@ -249,11 +236,6 @@ std::vector<LoadNode> resolve_options(const Mapper& root, std::span<const Loader
         level->push_back(LoadNode{r, LoadStrategy::default_, false, {}});
         n = &level->back();
       }
-      if (r->kind == RelKind::ManyToMany && step.strategy != LoadStrategy::default_ &&
-          step.strategy != LoadStrategy::lazy && step.strategy != LoadStrategy::noload &&
-          step.strategy != LoadStrategy::raise && step.strategy != LoadStrategy::selectin)
-        throw ArgumentError("retort: many_to_many '" + owner.type_name + "." + r->name +
-                            "' supports lazy, selectin, noload and raise loading only");
       if (step.strategy != LoadStrategy::default_) {
         n->strategy = step.strategy;
         n->innerjoin = step.innerjoin;
@@ -285,7 +267,7 @@ void apply_loaders(SessionImpl& S, const Mapper& m, const std::vector<InstanceSt
         // Below the top level (or under a LIMIT), joined loads as selectin.
         [[fallthrough]];
       case LoadStrategy::selectin:
-        targets = r.kind == RelKind::OneToMany    ? selectin_many(S, r, objs)
+        targets = r.fk_in_target()                ? selectin_children(S, r, objs)
                   : r.kind == RelKind::ManyToMany ? m2m_selectin(S, r, objs)
                                                   : selectin_one(S, r, objs);
         break;

@@ -23,6 +23,21 @@ namespace retort::orm::detail {
 
 inline OneCore* RelInfo::one(InstanceState* s) const { return one_at(s->object, offset); }
 inline ManyCore* RelInfo::many(InstanceState* s) const { return many_at(s->object, offset); }
+inline RelCore* RelInfo::member(InstanceState* s) const {
+  return scalar() ? static_cast<RelCore*>(one(s)) : static_cast<RelCore*>(many(s));
+}
+
+/// Calls f(target) for every object linked to s through r, as held in memory
+/// (no loading; f must not change the links).
+template <class F>
+void for_each_linked(const RelInfo& r, InstanceState* s, F&& f) {
+  if (r.scalar()) {
+    if (InstanceState* t = r.one(s)->target_) f(t);
+    return;
+  }
+  ManyCore* mc = r.many(s);
+  for (std::size_t i = 0, n = r.mops.size(mc); i < n; ++i) f(r.mops.at(mc, i));
+}
 
 std::size_t hash_value(const Value& v) noexcept;
 
@@ -133,6 +148,9 @@ class SessionImpl {
   InstanceState* load_row(const Mapper& m, const driver::Statement& st, int first);
   void load_many(ManyCore* mc);
   void load_one(OneCore* oc);
+  /// The lazy load of a member whose rows are found by a foreign key in
+  /// the target (one-to-many, one-to-one) or an association table.
+  void load_children(RelCore* rc);
 };
 
 // loading.cpp: filling relationships from loaded rows (no SQL).
@@ -141,6 +159,21 @@ class SessionImpl {
 void set_collection(ManyCore* mc, const std::vector<InstanceState*>& found);
 /// Sets an unloaded reference; the target's collection records the edge.
 void set_reference(OneCore* oc, InstanceState* t);
+/// For a relationship whose foreign key is in the target (OneToMany,
+/// OneToOne): sets the parent's unloaded member from the children a load
+/// found (set_collection, or the one child of a one-to-one).
+void set_loaded_children(const RelInfo& r, InstanceState* parent,
+                         const std::vector<InstanceState*>& found);
+
+// relationship.cpp: the parent side of a many-to-one (a collection, or the
+// scalar of a one-to-one), seen from the child.
+/// Records that `child` now points at `parent` through back->back. A
+/// one-to-one parent that pointed at another child drops it (that child's
+/// reference becomes null, an orphan under delete-orphan) when `displace`;
+/// otherwise (a load) the in-memory link wins.
+void back_link(const RelInfo* back, InstanceState* parent, InstanceState* child, bool displace);
+/// Forgets that `child` pointed at `parent`.
+void back_unlink(const RelInfo* back, InstanceState* parent, InstanceState* child);
 
 /// " ORDER BY ..." for a collection's child table: the relationship's
 /// order_by, then the child's primary key (qualified by `qualifier`).
@@ -215,6 +248,10 @@ struct UndoLog {
   void set(InstanceState* s, int col, const Value& v);
   void undo();
 };
+/// Copies parents' keys into the object's foreign key members (or NULL for a
+/// removed or deleted parent); idempotent. Throws InvalidRequestError when a
+/// NOT NULL foreign key would become NULL.
+void sync_foreign_keys(SessionImpl& S, InstanceState* s, UndoLog& undo);
 void insert_objects(SessionImpl& S, const Mapper& m, const std::vector<InstanceState*>& objs,
                     UndoLog& undo);
 /// Syncs foreign keys, writes changed columns; returns the objects updated.
@@ -222,5 +259,18 @@ std::vector<InstanceState*> update_objects(SessionImpl& S, const Mapper& m,
                                            const std::vector<InstanceState*>& objs, UndoLog& undo);
 void delete_objects(SessionImpl& S, const Mapper& m, const std::vector<InstanceState*>& objs);
 void take_snapshot(InstanceState* s);
+
+// unique_release.cpp (called only by the unit of work)
+/// The objects of one flush, by mapper.
+using FlushGroups = std::unordered_map<const Mapper*, std::vector<InstanceState*>>;
+/// Before the INSERTs of mapper m: rows of m that give up a UNIQUE value that
+/// another row of m takes in this flush (the old child of a replaced
+/// one-to-one, a renamed or deleted row whose unique name is reused) are
+/// written first — their UPDATEs, then their DELETEs with the rows that
+/// depend on them, children first — and leave `upd` / `del`. Returns the
+/// objects updated. A release that cannot move earlier (a row being moved
+/// away from the deleted one still references it) stays in place.
+std::vector<InstanceState*> release_unique_values(SessionImpl& S, const Mapper& m, FlushGroups& ins,
+                                                  FlushGroups& upd, FlushGroups& del, UndoLog& undo);
 
 }  // namespace retort::orm::detail

@@ -25,7 +25,46 @@ bool inner(const RelInfo& r, const std::vector<LoadNode>& nodes) {
   return false;
 }
 
+sql::detail::NodePtr equals(const sql::detail::NodePtr& lt, const ColumnInfo& lc,
+                            const sql::detail::NodePtr& rt, const std::string& rcol) {
+  return sql::detail::make_binary(sql::detail::Op::Eq, sql::detail::make_column(lt, lc.name, lc.type.kind),
+                                  sql::detail::make_column(rt, rcol, lc.type.kind), TypeKind::Boolean);
+}
+
+sql::detail::NodePtr all_of(sql::detail::NodePtr a, sql::detail::NodePtr b) {
+  return a ? sql::detail::make_binary(sql::detail::Op::And, std::move(a), std::move(b), TypeKind::Boolean) : b;
+}
+
+sql::detail::NodePtr aliased(const std::string& table, const std::string& suffix) {
+  return sql::detail::make_table(table, suffix.empty() ? std::string() : table + suffix);
+}
+
 }  // namespace
+
+std::vector<JoinStep> relationship_joins(const RelInfo& r, const sql::detail::NodePtr& owner,
+                                         const std::string& suffix) {
+  const Mapper& m = *r.owner;
+  const Mapper& t = *r.target;
+  auto tt = aliased(t.table_name, suffix);
+  if (r.kind == RelKind::ManyToMany) {
+    // owner.pk = sec.local, then sec.remote = target.pk
+    auto st = aliased(r.secondary, suffix);
+    const ColumnInfo& opk = m.columns[std::size_t(r.ref_cols.at(0))];
+    const ColumnInfo& tpk = t.columns[std::size_t(r.back->ref_cols.at(0))];
+    return {JoinStep{st, equals(owner, opk, st, r.sec_local)}, JoinStep{tt, equals(tt, tpk, st, r.sec_remote)}};
+  }
+  // Owner side columns on the owner's table, target side on the target's.
+  const bool m2o = r.kind == RelKind::ManyToOne;
+  const std::vector<int>& own = m2o ? r.fk_cols : r.ref_cols;
+  const std::vector<int>& tgt = m2o ? r.ref_cols : r.fk_cols;
+  sql::detail::NodePtr on;
+  for (std::size_t k = 0; k < own.size(); ++k) {
+    const ColumnInfo& oc = m.columns[std::size_t(own[k])];
+    const ColumnInfo& tc = t.columns[std::size_t(tgt[k])];
+    on = all_of(std::move(on), equals(tt, tc, owner, oc.name));
+  }
+  return {JoinStep{tt, on}};
+}
 
 JoinedLoader::JoinedLoader(const Mapper& m, const sql::SelectBase& base,
                            const std::vector<LoadNode>& nodes) {
@@ -56,31 +95,17 @@ JoinedLoader::JoinedLoader(const Mapper& m, const sql::SelectBase& base,
       continue;
     }
     if (st != LoadStrategy::joined) continue;
-    if (limited && r.kind == RelKind::OneToMany) continue;
+    if (limited && (r.kind == RelKind::OneToMany || r.kind == RelKind::ManyToMany)) continue;
     if (!copy) {
       copy = data->clone();
       sd = static_cast<sql::detail::SelectData*>(copy.get());
     }
     const Mapper& t = *r.target;
-    std::string alias = t.table_name + "_" + std::to_string(joins_.size() + 1);
-    auto at = sql::detail::make_table(t.table_name, alias);
+    auto steps = relationship_joins(r, owner_table, "_" + std::to_string(joins_.size() + 1));
+    const sql::detail::NodePtr& at = steps.back().table;
     joins_.push_back(Join{&r, int(sd->columns.size()), {}, {}, {}});
     for (const auto& c : t.columns) sd->columns.push_back(sql::detail::make_column(at, c.name, c.type.kind));
-    // Owner side columns on the queried table, target side on the alias.
-    const bool m2o = r.kind == RelKind::ManyToOne;
-    const std::vector<int>& own = m2o ? r.fk_cols : r.ref_cols;
-    const std::vector<int>& tgt = m2o ? r.ref_cols : r.fk_cols;
-    sql::detail::NodePtr on;
-    for (std::size_t k = 0; k < own.size(); ++k) {
-      const ColumnInfo& oc = m.columns[std::size_t(own[k])];
-      const ColumnInfo& tc = t.columns[std::size_t(tgt[k])];
-      auto eq = sql::detail::make_binary(sql::detail::Op::Eq,
-                                         sql::detail::make_column(at, tc.name, tc.type.kind),
-                                         sql::detail::make_column(owner_table, oc.name, oc.type.kind),
-                                         TypeKind::Boolean);
-      on = on ? sql::detail::make_binary(sql::detail::Op::And, on, eq, TypeKind::Boolean) : eq;
-    }
-    sd->joins.push_back(sql::detail::JoinData{at, on, !inner(r, nodes)});
+    for (auto& step : steps) sd->joins.push_back(sql::detail::JoinData{step.table, step.on, !inner(r, nodes)});
     // The collection's order, after the query's own.
     for (const auto& [off, desc] : r.order_by) {
       int col = t.column_at_offset(off);
@@ -97,8 +122,7 @@ void JoinedLoader::row(SessionImpl& S, InstanceState* parent, const driver::Stat
     const RelInfo& r = *j.rel;
     auto it = j.found.find(parent);
     if (it == j.found.end()) {
-      const bool unloaded = r.kind == RelKind::OneToMany ? !r.many(parent)->loaded_ : !r.one(parent)->loaded_;
-      if (!unloaded) continue;  // already loaded: keep what is in memory
+      if (r.member(parent)->loaded_) continue;  // already loaded: keep what is in memory
       it = j.found.emplace(parent, std::vector<InstanceState*>{}).first;
       j.parents.push_back(parent);
     }
@@ -121,9 +145,10 @@ std::vector<JoinedTargets> JoinedLoader::finish() {
     const RelInfo& r = *j.rel;
     for (InstanceState* p : j.parents) {
       auto& found = j.found[p];
-      if (r.kind == RelKind::OneToMany) {
-        ManyCore* mc = r.many(p);
-        if (!mc->loaded_) set_collection(mc, found);
+      if (r.kind == RelKind::ManyToMany) {
+        if (!r.member(p)->loaded_) set_m2m_collection(r.many(p), found);
+      } else if (r.fk_in_target()) {
+        if (!r.member(p)->loaded_) set_loaded_children(r, p, found);
       } else {
         OneCore* oc = r.one(p);
         InstanceState* t = found.empty() ? nullptr : found.front();

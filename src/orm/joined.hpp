@@ -12,6 +12,18 @@
 
 namespace retort::orm::detail {
 
+/// One table to join on the way along a relationship.
+struct JoinStep {
+  sql::detail::NodePtr table;
+  sql::detail::NodePtr on;
+};
+/// The joins that lead from the owner's table (node `owner`) to r's target:
+/// one, or two through a many-to-many's association table. A non-empty
+/// `suffix` aliases the tables (target "tags_1", association "post_tags_1").
+/// The target's table node is the last step's.
+std::vector<JoinStep> relationship_joins(const RelInfo& r, const sql::detail::NodePtr& owner,
+                                         const std::string& suffix);
+
 class JoinedLoader {
  public:
   /// Plans the joins for the top-level `nodes` whose strategy (or the

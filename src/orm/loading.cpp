@@ -136,6 +136,7 @@ InstanceState* SessionImpl::get(const Mapper& m, std::vector<Value> key) {
 }
 
 void SessionImpl::load_one(OneCore* oc) {
+  if (oc->rel_->kind == RelKind::OneToOne) return load_children(oc);
   InstanceState* s = oc->owner_;
   const RelInfo& r = *oc->rel_;
   const Mapper& m = *s->mapper;
@@ -155,16 +156,18 @@ void SessionImpl::load_one(OneCore* oc) {
   set_reference(oc, t);
 }
 
-void SessionImpl::load_many(ManyCore* mc) {
-  InstanceState* s = mc->owner_;
+void SessionImpl::load_many(ManyCore* mc) { load_children(mc); }
+
+void SessionImpl::load_children(RelCore* rc) {
+  InstanceState* s = rc->owner_;
   autoflush_for_lazy_load();
-  if (mc->loaded_) return;
+  if (rc->loaded_) return;
   if (!s->has(kHasIdentity)) {
-    mc->loaded_ = true;
+    rc->loaded_ = true;
     return;
   }
-  if (mc->rel_->kind == RelKind::ManyToMany) return m2m_load(*this, mc);  // association.cpp
-  const RelInfo& r = *mc->rel_;
+  const RelInfo& r = *rc->rel_;
+  if (r.kind == RelKind::ManyToMany) return m2m_load(*this, static_cast<ManyCore*>(rc));  // association.cpp
   const Mapper& pm = *s->mapper;
   std::vector<Value> params;
   for (int p : r.ref_cols) {
@@ -177,7 +180,7 @@ void SessionImpl::load_many(ManyCore* mc) {
     Result res = c.execute(select_by_cols(r, c.dialect()), std::span<const Value>(params));
     while (res.next()) found.push_back(load_row(*r.target, res.statement(), 0));
   }
-  set_collection(mc, found);
+  set_loaded_children(r, s, found);
   apply_default_loaders(*this, *r.target, found);
 }
 
@@ -204,19 +207,36 @@ void set_collection(ManyCore* mc, const std::vector<InstanceState*>& found) {
   mc->loaded_ = true;
 }
 
+void set_loaded_children(const RelInfo& r, InstanceState* parent,
+                         const std::vector<InstanceState*>& found) {
+  if (r.kind == RelKind::OneToMany) return set_collection(r.many(parent), found);
+  OneCore* pc = r.one(parent);
+  InstanceState* from_db = nullptr;
+  for (auto* child : found) {
+    OneCore* cr = r.back->one(child);
+    if (cr->loaded_ && cr->target_ != parent) continue;  // moved elsewhere in memory
+    if (child->has(kMarkedDeleted)) continue;
+    if (from_db)
+      throw InvalidRequestError("retort: one_to_one '" + r.owner->type_name + "." + r.name +
+                                "' of " + describe(parent) + " found more than one row in '" +
+                                r.target->table_name + "'; its foreign key needs a UNIQUE constraint");
+    from_db = child;
+  }
+  if (from_db && (!pc->target_ || pc->target_ == from_db)) {  // else the in-memory link wins
+    OneCore* cr = r.back->one(from_db);
+    cr->target_ = parent;
+    cr->loaded_ = true;
+    pc->target_ = from_db;
+  }
+  pc->loaded_ = true;
+}
+
 void set_reference(OneCore* oc, InstanceState* t) {
   InstanceState* s = oc->owner_;
   const RelInfo& r = *oc->rel_;
   oc->target_ = t;
   oc->loaded_ = true;
-  if (t) {
-    const RelInfo* back = r.back;
-    ManyCore* mc = back->many(t);
-    bool present = false;
-    for (std::size_t i = 0, n = back->mops.size(mc); i < n && !present; ++i)
-      present = back->mops.at(mc, i) == s;
-    if (!present) back->mops.push(mc, s);
-  }
+  if (t) back_link(r.back, t, s, false);
 }
 
 }  // namespace retort::orm::detail

@@ -30,6 +30,20 @@ std::recursive_mutex& configure_mutex() {
 }
 
 // Names the target of a column's foreign key (typed references resolved here).
+// passive_deletes leaves unloaded children to the database: their foreign
+// key must say what happens to them.
+void check_passive_deletes(const Mapper& m, const RelInfo& r, const Mapper& child) {
+  for (int col : r.fk_cols) {
+    const ColumnInfo& c = child.columns[std::size_t(col)];
+    if (c.on_delete == FkAction::Cascade || c.on_delete == FkAction::SetNull) continue;
+    throw ArgumentError("retort: relationship '" + m.table_name + "." + r.name +
+                        "' has passive_deletes, which leaves unloaded children to the database, but '" +
+                        child.table_name + "." + c.name +
+                        "' has no ON DELETE CASCADE or SET NULL; declare it with "
+                        "retort::references(..., FkAction::Cascade)");
+  }
+}
+
 void resolve_fk(ColumnInfo& c) {
   if (!c.fk_mapper || !c.fk_table.empty()) return;
   const Mapper& t = c.fk_mapper();
@@ -74,12 +88,13 @@ void configure_self(Mapper& m) {
       configure_many_to_many(m, r);  // association.cpp
       continue;
     }
-    RelKind want = r.kind == RelKind::ManyToOne ? RelKind::OneToMany : RelKind::ManyToOne;
-    if (!r.back || r.back->kind != want)
+    const bool m2o = r.kind == RelKind::ManyToOne;
+    const bool back_ok = r.back && (m2o ? r.back->fk_in_target() : r.back->kind == RelKind::ManyToOne);
+    if (!back_ok)
       throw ArgumentError("retort: relationship '" + m.table_name + "." + r.name +
                           "' has back_populates naming a member that the mapping of '" +
                           t.table_name + "' does not declare with " +
-                          (want == RelKind::OneToMany ? "one_to_many" : "many_to_one"));
+                          (m2o ? "one_to_many or one_to_one" : "many_to_one"));
     const Mapper& child = r.kind == RelKind::ManyToOne ? m : t;
     const Mapper& parent = r.kind == RelKind::ManyToOne ? t : m;
     r.fk_cols.clear();
@@ -104,6 +119,7 @@ void configure_self(Mapper& m) {
       r.fk_cols.push_back(found);
       r.ref_cols.push_back(p);
     }
+    if (r.passive_deletes) check_passive_deletes(m, r, child);
     if (r.kind == RelKind::ManyToOne) m.m2o_.push_back(&r);
   }
   auto table = std::make_unique<Table>(m.table_name);

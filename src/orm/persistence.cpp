@@ -41,8 +41,6 @@ void take_snapshot(InstanceState* s) {
     s->snapshot[i] = m.columns[i].ops->get(m.columns[i].field(s->object));
 }
 
-namespace {
-
 // Copies the parent's key into the child's foreign key columns for every
 // many-to-one relationship whose value is known in memory.
 void sync_foreign_keys(SessionImpl& S, InstanceState* s, UndoLog& undo) {
@@ -74,6 +72,8 @@ void sync_foreign_keys(SessionImpl& S, InstanceState* s, UndoLog& undo) {
     }
   }
 }
+
+namespace {
 
 const std::string& insert_sql(const Mapper& m, const Dialect& d, std::uint64_t mask) {
   SqlCache& c = m.sql(d);

@@ -24,7 +24,8 @@ sql::Select<std::int64_t> select_all(const Mapper& m) {
   return sql::Select<std::int64_t>(std::move(cols));
 }
 
-sql::Expr<bool> relationship_on(const Mapper& m, std::size_t offset, sql::TableRef& target) {
+sql::Select<std::int64_t> join_relationship(const sql::Select<std::int64_t>& sel, const Mapper& m,
+                                            std::size_t offset) {
   m.configure();
   const RelInfo* rel = nullptr;
   for (const auto& r : m.rels)
@@ -32,25 +33,10 @@ sql::Expr<bool> relationship_on(const Mapper& m, std::size_t offset, sql::TableR
   if (!rel)
     throw ArgumentError("Query::join(): the member is not a mapped relationship of '" +
                         m.table_name + "'");
-  if (rel->kind == RelKind::ManyToMany)
-    throw ArgumentError("Query::join(): '" + m.table_name + "." + rel->name +
-                        "' is a many_to_many relationship; joining through it is not supported yet");
-  const Mapper& child = rel->child();
-  const Mapper& parent = rel->parent();
-  auto ct = sql::detail::make_table(child.table_name, {});
-  auto pt = sql::detail::make_table(parent.table_name, {});
-  sql::detail::NodePtr on;
-  for (std::size_t k = 0; k < rel->fk_cols.size(); ++k) {
-    const ColumnInfo& fc = child.columns[std::size_t(rel->fk_cols[k])];
-    const ColumnInfo& pc = parent.columns[std::size_t(rel->ref_cols[k])];
-    auto eq = sql::detail::make_binary(sql::detail::Op::Eq,
-                                       sql::detail::make_column(ct, fc.name, fc.type.kind),
-                                       sql::detail::make_column(pt, pc.name, pc.type.kind),
-                                       TypeKind::Boolean);
-    on = on ? sql::detail::make_binary(sql::detail::Op::And, on, eq, TypeKind::Boolean) : eq;
-  }
-  target = sql::TableRef(rel->target->table_name);
-  return sql::Expr<bool>(on);
+  sql::Select<std::int64_t> out = sel;
+  for (const JoinStep& step : relationship_joins(*rel, sql::detail::make_table(m.table_name, {}), ""))
+    out = out.join(sql::TableRef(sql::detail::node_name(step.table)), sql::Expr<bool>(step.on));
+  return out;
 }
 
 std::vector<InstanceState*> run_query(Session& session, const Mapper& m, const sql::SelectBase& sel,

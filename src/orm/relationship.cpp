@@ -50,7 +50,48 @@ void check_no_cycle(const RelInfo* r, InstanceState* owner, InstanceState* t) {
   }
 }
 
+/// Before a child takes `oc`'s owner as its one-to-one parent: loads the
+/// parent's current child, so that the flush can release it first. No
+/// autoflush: the assignment is half made.
+void load_for_replace(OneCore* oc) {
+  if (oc->loaded_ || !oc->owner_->session) return;
+  SessionImpl* S = oc->owner_->session;
+  ++S->no_autoflush;
+  struct Guard {
+    int& n;
+    ~Guard() { --n; }
+  } guard{S->no_autoflush};
+  oc->target();
+}
+
 }  // namespace
+
+void back_link(const RelInfo* back, InstanceState* parent, InstanceState* child, bool displace) {
+  if (back->kind == RelKind::OneToMany) {
+    ManyCore* mc = back->many(parent);
+    if (!many_contains(back, mc, child)) back->mops.push(mc, child);
+    return;
+  }
+  OneCore* pc = back->one(parent);
+  InstanceState* prev = pc->target_;
+  if (prev == child) return;
+  if (prev) {
+    if (!displace) return;
+    OneCore* prev_ref = back->back->one(prev);
+    prev_ref->target_ = nullptr;
+    prev_ref->loaded_ = true;
+    prev_ref->modified_ = true;
+    if (cascade::has(back->cascade, cascade::delete_orphan)) prev->set(kOrphanCandidate);
+    queue_trial(prev);
+  }
+  pc->target_ = child;
+}
+
+void back_unlink(const RelInfo* back, InstanceState* parent, InstanceState* child) {
+  if (back->kind == RelKind::OneToMany) return back->mops.erase(back->many(parent), child);
+  OneCore* pc = back->one(parent);
+  if (pc->target_ == child) pc->target_ = nullptr;
+}
 
 InstanceState* OneCore::read_target() const {
   if (!loaded_ && owner_ && (raise_ || rel_->lazy == LoadStrategy::raise)) throw_raise(rel_);
@@ -84,15 +125,17 @@ InstanceState* OneCore::target() const {
 }
 
 void OneCore::assign(InstanceState* t) {
+  if (rel_->kind == RelKind::OneToOne) return assign_parent_side(t);
   if (t && t->mapper != rel_->target)
     throw InvalidRequestError("retort: wrong type assigned to relationship '" + rel_->name + "'");
   if (t && rel_->target == rel_->owner) check_no_cycle(rel_, owner_, t);
   InstanceState* old = target();  // may lazy-load the old target
   const RelInfo* back = rel_->back;
+  if (t && t != old && back->kind == RelKind::OneToOne) load_for_replace(back->one(t));
   modified_ = true;
   if (old != t) {
     if (old) {
-      back->mops.erase(back->many(old), owner_);
+      back_unlink(back, old, owner_);
       queue_trial(old);
     }
     target_ = t;
@@ -100,15 +143,27 @@ void OneCore::assign(InstanceState* t) {
   loaded_ = true;
   if (t) {
     owner_->clear(kOrphanCandidate);
-    ManyCore* mc = back->many(t);
     // Even an unloaded collection records the edge (the collector needs
     // both ends); its lazy load merges what the database returns.
-    if (!many_contains(back, mc, owner_)) back->mops.push(mc, owner_);
+    back_link(back, t, owner_, true);
     cascade_on_link(owner_, rel_, t);
   } else if (old) {
     if (cascade::has(back->cascade, cascade::delete_orphan)) owner_->set(kOrphanCandidate);
     queue_trial(owner_);
   }
+}
+
+// The side of a one-to-one without the foreign key: the change is made on
+// the children's many-to-one references, which keep both sides in sync.
+void OneCore::assign_parent_side(InstanceState* t) {
+  if (t && t->mapper != rel_->target)
+    throw InvalidRequestError("retort: wrong type assigned to relationship '" + rel_->name + "'");
+  InstanceState* old = target();  // may lazy-load the current child
+  if (old == t) return;
+  const RelInfo* back = rel_->back;
+  if (old) back->one(old)->assign(nullptr);  // its key is nulled, or it is an orphan
+  if (t) back->one(t)->assign(owner_);
+  loaded_ = true;
 }
 
 ManyCore::ManyCore(ManyCore&& o) {
@@ -165,7 +220,7 @@ void cascade_on_link(InstanceState* owner, const RelInfo* rel, InstanceState* ot
 void bind_new_object(InstanceState* s) {
   std::vector<InstanceState*> held;
   for (const RelInfo& r : s->mapper->rels) {
-    if (r.kind == RelKind::ManyToOne) {
+    if (r.scalar()) {
       OneCore* oc = r.one(s);
       InstanceState* t = oc->target_;
       oc->target_ = nullptr;
@@ -199,17 +254,10 @@ void bind_new_object(InstanceState* s) {
 
 void bind_loaded_object(InstanceState* s) {
   for (const RelInfo& r : s->mapper->rels) {
-    if (r.kind == RelKind::ManyToOne) {
-      OneCore* oc = r.one(s);
-      oc->owner_ = s;
-      oc->rel_ = &r;
-      oc->loaded_ = r.lazy == LoadStrategy::noload;  // noload: null without SQL
-    } else {
-      ManyCore* mc = r.many(s);
-      mc->owner_ = s;
-      mc->rel_ = &r;
-      mc->loaded_ = r.lazy == LoadStrategy::noload;  // noload: empty without SQL
-    }
+    RelCore* rc = r.member(s);
+    rc->owner_ = s;
+    rc->rel_ = &r;
+    rc->loaded_ = r.lazy == LoadStrategy::noload;  // noload: null / empty without SQL
   }
 }
 
@@ -222,13 +270,25 @@ void unload_relationships(InstanceState* s) {
     if (r.kind == RelKind::ManyToOne) {
       OneCore* oc = r.one(s);
       if (InstanceState* t = oc->target_) {
-        r.back->mops.erase(r.back->many(t), s);
-        r.back->many(t)->loaded_ = false;
+        back_unlink(r.back, t, s);
+        r.back->member(t)->loaded_ = false;
         queue_trial(t);
       }
       oc->target_ = nullptr;
       oc->loaded_ = false;
       oc->modified_ = false;
+      oc->raise_ = false;
+    } else if (r.kind == RelKind::OneToOne) {
+      OneCore* oc = r.one(s);
+      InstanceState* c = oc->target_;
+      if (c && c->has(kHasIdentity)) {  // a pending child keeps its link
+        OneCore* cr = r.back->one(c);
+        cr->target_ = nullptr;
+        cr->loaded_ = false;
+        oc->target_ = nullptr;
+        queue_trial(c);
+      }
+      oc->loaded_ = false;
       oc->raise_ = false;
     } else if (r.kind == RelKind::ManyToMany) {
       m2m_unload(s, r);

@@ -131,12 +131,7 @@ void SessionImpl::add(InstanceState* s) {
     add_one(x);
     for (const RelInfo& r : x->mapper->rels) {
       if (!cascade::has(r.cascade, cascade::save_update)) continue;
-      if (r.kind == RelKind::ManyToOne) {
-        if (auto* t = r.one(x)->target_) work.push_back(t);
-      } else {
-        ManyCore* mc = r.many(x);
-        for (std::size_t i = 0, n = r.mops.size(mc); i < n; ++i) work.push_back(r.mops.at(mc, i));
-      }
+      for_each_linked(r, x, [&](InstanceState* t) { work.push_back(t); });
     }
   }
 }
@@ -161,19 +156,21 @@ void SessionImpl::remove(InstanceState* s) {
   } guard{no_autoflush};
   for (const RelInfo& r : s->mapper->rels) {
     if (!cascade::has(r.cascade, cascade::remove)) continue;
-    if (r.kind == RelKind::ManyToOne) {
-      if (auto* t = r.one(s)->target()) remove(t);
+    // passive_deletes: the database deletes the rows not loaded; the
+    // children in memory are deleted here.
+    if (r.passive_deletes) {
+    } else if (r.scalar()) {
+      r.one(s)->target();  // loads it
     } else {
-      ManyCore* mc = r.many(s);
-      mc->ensure_loaded();
-      std::vector<InstanceState*> kids;
-      for (std::size_t i = 0, n = r.mops.size(mc); i < n; ++i) kids.push_back(r.mops.at(mc, i));
-      for (auto* c : kids) {
-        if (c->has(kHasIdentity)) {
-          remove(c);
-        } else if (c->session == this) {
-          expunge(c, true);
-        }
+      r.many(s)->ensure_loaded();
+    }
+    std::vector<InstanceState*> kids;
+    for_each_linked(r, s, [&](InstanceState* c) { kids.push_back(c); });
+    for (auto* c : kids) {
+      if (c->has(kHasIdentity)) {
+        remove(c);
+      } else if (c->session == this) {
+        expunge(c, true);
       }
     }
   }
@@ -194,12 +191,7 @@ void SessionImpl::expunge(InstanceState* s, bool cascade_too) {
     if (!cascade_too) break;
     for (const RelInfo& r : x->mapper->rels) {
       if (!cascade::has(r.cascade, cascade::expunge)) continue;
-      if (r.kind == RelKind::ManyToOne) {
-        if (auto* t = r.one(x)->target_) work.push_back(t);
-      } else {
-        ManyCore* mc = r.many(x);
-        for (std::size_t i = 0, n = r.mops.size(mc); i < n; ++i) work.push_back(r.mops.at(mc, i));
-      }
+      for_each_linked(r, x, [&](InstanceState* t) { work.push_back(t); });
     }
   }
 }
@@ -294,12 +286,7 @@ void SessionImpl::expire(InstanceState* s, bool cascade_too) {
     if (cascade_too) {
       for (const RelInfo& r : x->mapper->rels) {
         if (!cascade::has(r.cascade, cascade::refresh_expire)) continue;
-        if (r.kind == RelKind::ManyToOne) {
-          if (auto* t = r.one(x)->target_) work.push_back(t);
-        } else {
-          ManyCore* mc = r.many(x);
-          for (std::size_t i = 0, n = r.mops.size(mc); i < n; ++i) work.push_back(r.mops.at(mc, i));
-        }
+        for_each_linked(r, x, [&](InstanceState* t) { work.push_back(t); });
       }
     }
     x->set(kExpired);
@@ -338,17 +325,14 @@ InstanceState* SessionImpl::merge(InstanceState* src) {
   if (!dst) {
     dst = m.create();
     bind_new_object(dst);
-    for (auto& r : m.rels) {
-      if (r.kind == RelKind::ManyToOne) r.one(dst)->loaded_ = true;
-      else r.many(dst)->loaded_ = true;
-    }
+    for (auto& r : m.rels) r.member(dst)->loaded_ = true;
     add(dst);
   }
   for (const auto& c : m.columns) c.ops->set(c.field(dst->object), c.ops->get(c.field(src->object)));
   // The merge cascade: related objects are merged and linked to dst.
   for (const RelInfo& r : m.rels) {
     if (!cascade::has(r.cascade, cascade::merge)) continue;
-    if (r.kind == RelKind::ManyToOne) {
+    if (r.scalar()) {
       OneCore* so = r.one(src);
       if (!so->loaded_) continue;
       InstanceState* t = so->target_ ? merge(so->target_) : nullptr;

@@ -1,7 +1,8 @@
 // The unit of work: flush = collect (orphans, children of deleted parents) →
 // order (mappers by foreign-key dependency; rows of a self-referential table
 // by their links) → write (inserts parents first, then updates, then deletes
-// children first; persistence.cpp) → mark clean. Any failure undoes the
+// children first; persistence.cpp; rows giving up a UNIQUE value that a new
+// row takes go before that table's inserts, unique_release.cpp) → mark clean. Any failure undoes the
 // flush's in-memory effects, rolls the transaction back and rethrows.
 #include <algorithm>
 #include <unordered_map>
@@ -97,8 +98,13 @@ void SessionImpl::flush() {
     for (std::size_t i = 0; i < deleted.size(); ++i) {
       InstanceState* s = deleted[i];
       for (const RelInfo& r : s->mapper->rels)
-        if (r.kind == RelKind::OneToMany && !cascade::has(r.cascade, cascade::remove))
-          r.many(s)->ensure_loaded();
+        if (r.fk_in_target() && !r.passive_deletes && !cascade::has(r.cascade, cascade::remove)) {
+          if (r.scalar()) {
+            r.one(s)->target();
+          } else {
+            r.many(s)->ensure_loaded();
+          }
+        }
     }
 
     if (pending.empty() && deleted.empty() && identity.empty()) {
@@ -106,7 +112,7 @@ void SessionImpl::flush() {
       return;
     }
     // Group by mapper.
-    std::unordered_map<const Mapper*, std::vector<InstanceState*>> ins, upd, del;
+    FlushGroups ins, upd, del;
     std::vector<const Mapper*> involved;
     auto note = [&](const Mapper* m) {
       if (std::find(involved.begin(), involved.end(), m) == involved.end()) involved.push_back(m);
@@ -138,6 +144,8 @@ void SessionImpl::flush() {
 
     std::vector<InstanceState*> inserted_now, updated_now;
     for (const Mapper* m : order) {
+      auto released = release_unique_values(*this, *m, ins, upd, del, undo);  // unique_release.cpp
+      updated_now.insert(updated_now.end(), released.begin(), released.end());
       auto it = ins.find(m);
       if (it == ins.end()) continue;
       order_self_referential(*m, it->second);
@@ -159,7 +167,17 @@ void SessionImpl::flush() {
       delete_objects(*this, **it, d->second);
     }
 
-    // Everything was written: mark clean.
+    // Everything was written: mark clean. Deleted rows leave the identity
+    // map first: a new row may have taken a deleted row's key (SQLite reuses
+    // the highest rowid once its row is gone).
+    for (auto* s : deleted) {
+      s->clear(kMarkedDeleted);
+      s->set(kDeletedFlushed);
+      auto it = identity.find(identity_of(s));
+      if (it != identity.end() && it->second == s) identity.erase(it);
+      flushed_deleted.push_back(s);
+    }
+    deleted.clear();
     for (auto* s : inserted_now) {
       take_snapshot(s);
       s->set(kHasIdentity);
@@ -169,14 +187,6 @@ void SessionImpl::flush() {
     }
     pending.clear();
     for (auto* s : updated_now) take_snapshot(s);
-    for (auto* s : deleted) {
-      s->clear(kMarkedDeleted);
-      s->set(kDeletedFlushed);
-      auto it = identity.find(identity_of(s));
-      if (it != identity.end() && it->second == s) identity.erase(it);
-      flushed_deleted.push_back(s);
-    }
-    deleted.clear();
     for (auto& [k, s] : identity)
       for (const RelInfo* r : s->mapper->m2o_) r->one(s)->modified_ = false;
     m2m_mark_clean(*this);

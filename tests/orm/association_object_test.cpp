@@ -1,8 +1,7 @@
 // The association-object pattern: an association table with its own columns
 // (quantity), mapped as a class with two many-to-one references, whose primary
 // key is made of its two foreign keys.
-#include "support/backend.hpp"
-#include "retort/orm.hpp"
+#include "fixture.hpp"
 
 namespace assoc_test {
 
@@ -65,21 +64,18 @@ namespace {
 
 using retort::make;
 
-class AssociationObject : public retort::testing::BackendTest {
+class AssociationObject : public orm_test::LoggedEngineTest {
  protected:
   void SetUp() override {
-    BackendTest::SetUp();
+    LoggedEngineTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    engine_.emplace(db().engine());
-    retort::create_all<Order, Product, OrderLine>(*engine_);
+    retort::create_all<Order, Product, OrderLine>(engine());
   }
-  std::int64_t scalar(const std::string& sql) { return engine_->connect().execute(sql).scalar_one<std::int64_t>(); }
-  std::optional<retort::Engine> engine_;
 };
 
 TEST_P(AssociationObject, KeysFromBothParentsFormTheLineKey) {
   {
-    retort::Session s(*engine_);
+    retort::Session s(engine());
     auto order = make<Order>({.customer = "Ann"});
     auto pen = make<Product>({.name = "pen"});
     auto ink = make<Product>({.name = "ink"});
@@ -92,7 +88,7 @@ TEST_P(AssociationObject, KeysFromBothParentsFormTheLineKey) {
     EXPECT_EQ(scalar("SELECT quantity FROM order_lines WHERE product_id = " + std::to_string(pen->id)), 3);
   }
   // Load back in a new Session through both sides; the same line object is reached both ways.
-  retort::Session s(*engine_);
+  retort::Session s(engine());
   auto order = s.query<Order>().one();
   ASSERT_EQ(order->lines.size(), 2u);
   auto line = order->lines[0];
@@ -108,7 +104,7 @@ TEST_P(AssociationObject, KeysFromBothParentsFormTheLineKey) {
 }
 
 TEST_P(AssociationObject, DeletingTheOrderDeletesItsLinesNotTheProducts) {
-  retort::Session s(*engine_);
+  retort::Session s(engine());
   auto order = make<Order>({.customer = "Bo"});
   auto pen = make<Product>({.name = "pen"});
   make<OrderLine>({.quantity = 2, .order = order, .product = pen});
@@ -121,8 +117,7 @@ TEST_P(AssociationObject, DeletingTheOrderDeletesItsLinesNotTheProducts) {
   EXPECT_EQ(scalar("SELECT count(*) FROM products"), 1);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, AssociationObject, ::testing::ValuesIn(retort::testing::backends()),
-                         retort::testing::BackendName());
+RETORT_ORM_SUITE(AssociationObject);
 
 }  // namespace
 }  // namespace assoc_test

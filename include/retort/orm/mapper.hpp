@@ -58,10 +58,14 @@ struct ColumnInfo {
   const void* field(const void* obj) const { return static_cast<const char*>(obj) + offset; }
 };
 
+struct RelCore;
 class OneCore;
 class ManyCore;
 
-enum class RelKind : std::uint8_t { ManyToOne, OneToMany, ManyToMany };
+/// ManyToOne: the owner holds the foreign key (a One<T>). OneToMany and
+/// OneToOne: the target holds it (a Many<T>, a One<T>); their back side is a
+/// ManyToOne. ManyToMany: an association table holds both keys.
+enum class RelKind : std::uint8_t { ManyToOne, OneToMany, ManyToMany, OneToOne };
 
 /// Typed helpers for the Many<T> member of a one-to-many relationship.
 struct ManyOps {
@@ -80,6 +84,7 @@ struct RelInfo {
   std::size_t back_offset = 0;              ///< of the back_populates member in the target
   cascade::Flags cascade = cascade::default_;
   LoadStrategy lazy = LoadStrategy::lazy;  ///< the mapping's loader strategy
+  bool passive_deletes = false;  ///< OneToMany/OneToOne: the database deletes unloaded children
   ManyOps mops;                             ///< OneToMany only
   std::vector<std::pair<std::size_t, bool>> order_by;  ///< OneToMany: child offsets, descending
   OneCore* (*one_at)(void* obj, std::size_t off) = nullptr;
@@ -101,8 +106,13 @@ struct RelInfo {
 
   const Mapper& child() const { return kind == RelKind::ManyToOne ? *owner : *target; }
   const Mapper& parent() const { return kind == RelKind::ManyToOne ? *target : *owner; }
-  OneCore* one(InstanceState* s) const;    ///< REQUIRES: ManyToOne
-  ManyCore* many(InstanceState* s) const;  ///< REQUIRES: OneToMany or ManyToMany
+  /// A One<T> member (ManyToOne, OneToOne) rather than a Many<T>.
+  bool scalar() const { return kind == RelKind::ManyToOne || kind == RelKind::OneToOne; }
+  /// The foreign key is in the target's table (OneToMany, OneToOne).
+  bool fk_in_target() const { return kind == RelKind::OneToMany || kind == RelKind::OneToOne; }
+  OneCore* one(InstanceState* s) const;    ///< REQUIRES: scalar()
+  ManyCore* many(InstanceState* s) const;  ///< REQUIRES: !scalar()
+  RelCore* member(InstanceState* s) const;  ///< either kind
 };
 
 /// Cached SQL for one dialect, rendered once per mapper.

@@ -67,6 +67,14 @@ struct ForeignKeyOpt {
   FkAction on_delete = FkAction::NoAction;
 };
 
+/// Relationship option (one_to_many, one_to_one): deleting the parent does
+/// not load its unloaded children; the database's ON DELETE CASCADE / SET NULL
+/// of the child's foreign key acts on their rows (SQLAlchemy's
+/// passive_deletes=True). Children already loaded are still deleted (under
+/// cascade::remove) or have their key nulled by the flush.
+struct PassiveDeletesOpt {};
+inline constexpr PassiveDeletesOpt passive_deletes{};
+
 /// The association table of a many-to-many relationship, and optionally its
 /// two foreign key columns: `local` references the declaring type's primary
 /// key, `remote` the other type's (default "<table>_<pk column>").
@@ -135,6 +143,10 @@ struct ManyOpsFor {
   static constexpr ManyOps ops{&push, &erase, &clear, &size, &at};
 };
 
+template <class O>
+concept RelOption = std::same_as<O, cascade::Flags> || std::same_as<O, LoadStrategy> ||
+                    std::same_as<O, CollectionOrder> || std::same_as<O, PassiveDeletesOpt>;
+
 /// Builds the runtime Mapper of C from Mapping<C>::define (the `m` it receives).
 template <class C>
 class Definer {
@@ -161,88 +173,116 @@ class Definer {
 
   /// A one-to-many collection `mp` (Many<U>), kept in sync with the child's
   /// many-to-one member `back` (One<C>), like relationship(back_populates=).
-  /// `lazy` is the loader strategy (loader.hpp) used when a query gives none;
-  /// `order` the collection's ORDER BY when loaded (retort::order_by).
-  template <class R, class B>
-  void one_to_many(std::string name, R C::*mp, B RelTraits<R>::target::*back,
-                   cascade::Flags flags = cascade::default_,
-                   LoadStrategy lazy = LoadStrategy::lazy, CollectionOrder order = {}) {
+  /// Options, in any order: cascade flags (default save_update | merge), the
+  /// loader strategy used when a query gives none (loader.hpp), the
+  /// collection's ORDER BY (retort::order_by), retort::passive_deletes.
+  template <class R, class B, class... O>
+  void one_to_many(std::string name, R C::*mp, B RelTraits<R>::target::*back, const O&... opts) {
     static_assert(RelTraits<R>::value && RelTraits<R>::many,
                   "retort: one_to_many needs a retort::Many<T> member");
     using U = typename RelTraits<R>::target;
     static_assert(Mapped<U>, "retort: one_to_many target type has no retort::Mapping");
     static_assert(std::is_same_v<B, One<C>>,
                   "retort: back_populates of one_to_many must name the child's One<Owner> member");
-    RelInfo r;
-    r.name = std::move(name);
-    r.kind = RelKind::OneToMany;
-    r.offset = member_offset(mp);
-    r.target_fn = &mapper_of<U>;
-    r.back_offset = member_offset(back);
-    r.cascade = flags;
-    r.lazy = lazy == LoadStrategy::default_ || lazy == LoadStrategy::contains_eager ? LoadStrategy::lazy : lazy;
+    static_assert((RelOption<O> && ...),
+                  "retort: a relationship option is cascade flags, a LoadStrategy, "
+                  "retort::order_by(...) or retort::passive_deletes");
+    RelInfo r = relationship<U>(std::move(name), RelKind::OneToMany, member_offset(mp), member_offset(back));
     r.mops = ManyOpsFor<U>::ops;
-    r.order_by = std::move(order.items);
     r.many_at = &many_at<U>;
+    (apply(r, opts), ...);
     m_.rels.push_back(std::move(r));
   }
 
   /// A many-to-many collection `mp` (Many<U>) through the association table
   /// `sec`, kept in sync with the target's collection `back` (Many<C>), which
   /// must be declared with many_to_many and the same table. Both sides need a
-  /// one-column primary key. `lazy`: lazy, selectin, noload or raise.
-  template <class R, class B>
+  /// one-column primary key. Options: cascade flags, a LoadStrategy (lazy,
+  /// selectin, noload or raise).
+  template <class R, class B, class... O>
   void many_to_many(std::string name, R C::*mp, B RelTraits<R>::target::*back, SecondaryOpt sec,
-                    cascade::Flags flags = cascade::default_,
-                    LoadStrategy lazy = LoadStrategy::lazy) {
+                    const O&... opts) {
     static_assert(RelTraits<R>::value && RelTraits<R>::many,
                   "retort: many_to_many needs a retort::Many<T> member");
     using U = typename RelTraits<R>::target;
     static_assert(Mapped<U>, "retort: many_to_many target type has no retort::Mapping");
     static_assert(std::is_same_v<B, Many<C>>,
                   "retort: back_populates of many_to_many must name the target's Many<Owner> member");
-    RelInfo r;
-    r.name = std::move(name);
-    r.kind = RelKind::ManyToMany;
-    r.offset = member_offset(mp);
-    r.target_fn = &mapper_of<U>;
-    r.back_offset = member_offset(back);
-    r.cascade = flags;
-    r.lazy = lazy == LoadStrategy::default_ ? LoadStrategy::lazy : lazy;
+    static_assert(((std::same_as<O, cascade::Flags> || std::same_as<O, LoadStrategy>) && ...),
+                  "retort: a many_to_many option is cascade flags or a LoadStrategy");
+    RelInfo r = relationship<U>(std::move(name), RelKind::ManyToMany, member_offset(mp), member_offset(back));
     r.mops = ManyOpsFor<U>::ops;
     r.many_at = &many_at<U>;
     r.secondary = std::move(sec.table);
     r.sec_local = std::move(sec.local);
     r.sec_remote = std::move(sec.remote);
+    (apply(r, opts), ...);
+    m_.rels.push_back(std::move(r));
+  }
+
+  /// The side of a one-to-one without the foreign key: a scalar `mp`
+  /// (One<U>) kept in sync with the child's reference `back` (One<C>), which
+  /// must be declared with many_to_one (SQLAlchemy's uselist=False). Give
+  /// the child's foreign key retort::unique so that the database holds the
+  /// rule too. Replacing the child (`user->profile = other`) nulls the old
+  /// child's key, or deletes it under delete_orphan, before the new row is
+  /// inserted in the same flush.
+  template <class R, class B, class... O>
+  void one_to_one(std::string name, R C::*mp, B RelTraits<R>::target::*back, const O&... opts) {
+    static_assert(RelTraits<R>::value && !RelTraits<R>::many,
+                  "retort: one_to_one needs a retort::One<T> member");
+    using U = typename RelTraits<R>::target;
+    static_assert(Mapped<U>, "retort: one_to_one target type has no retort::Mapping");
+    static_assert(std::is_same_v<B, One<C>>,
+                  "retort: back_populates of one_to_one must name the child's One<Owner> member");
+    static_assert(((RelOption<O> && !std::same_as<O, CollectionOrder>) && ...),
+                  "retort: a one_to_one option is cascade flags, a LoadStrategy or "
+                  "retort::passive_deletes");
+    RelInfo r = relationship<U>(std::move(name), RelKind::OneToOne, member_offset(mp), member_offset(back));
+    r.one_at = &one_at<U>;
+    (apply(r, opts), ...);
     m_.rels.push_back(std::move(r));
   }
 
   /// A many-to-one reference `mp` (One<U>), kept in sync with the parent's
-  /// collection `back` (Many<C>). The foreign key columns are the columns of C
-  /// that reference U's primary key (see references()).
-  template <class R, class B>
-  void many_to_one(std::string name, R C::*mp, B RelTraits<R>::target::*back,
-                   cascade::Flags flags = cascade::default_,
-                   LoadStrategy lazy = LoadStrategy::lazy) {
+  /// collection `back` (Many<C>), or the parent's scalar (One<C>) of a
+  /// one_to_one. The foreign key columns are the columns of C that reference
+  /// U's primary key (see references()).
+  template <class R, class B, class... O>
+  void many_to_one(std::string name, R C::*mp, B RelTraits<R>::target::*back, const O&... opts) {
     static_assert(RelTraits<R>::value && !RelTraits<R>::many,
                   "retort: many_to_one needs a retort::One<T> member");
     using U = typename RelTraits<R>::target;
     static_assert(Mapped<U>, "retort: many_to_one target type has no retort::Mapping");
-    static_assert(std::is_same_v<B, Many<C>>,
-                  "retort: back_populates of many_to_one must name the parent's Many<Owner> member");
-    RelInfo r;
-    r.name = std::move(name);
-    r.kind = RelKind::ManyToOne;
-    r.offset = member_offset(mp);
-    r.target_fn = &mapper_of<U>;
-    r.back_offset = member_offset(back);
-    r.cascade = flags;
-    r.lazy = lazy == LoadStrategy::default_ || lazy == LoadStrategy::contains_eager ? LoadStrategy::lazy : lazy;
+    static_assert(std::is_same_v<B, Many<C>> || std::is_same_v<B, One<C>>,
+                  "retort: back_populates of many_to_one must name the parent's Many<Owner> "
+                  "(or, for a one_to_one, One<Owner>) member");
+    static_assert(((std::same_as<O, cascade::Flags> || std::same_as<O, LoadStrategy>) && ...),
+                  "retort: a many_to_one option is cascade flags or a LoadStrategy");
+    RelInfo r = relationship<U>(std::move(name), RelKind::ManyToOne, member_offset(mp), member_offset(back));
     r.one_at = &one_at<U>;
+    (apply(r, opts), ...);
     m_.rels.push_back(std::move(r));
   }
 
  private:
+  template <class U>
+  static RelInfo relationship(std::string name, RelKind kind, std::size_t offset, std::size_t back) {
+    RelInfo r;
+    r.name = std::move(name);
+    r.kind = kind;
+    r.offset = offset;
+    r.target_fn = &mapper_of<U>;
+    r.back_offset = back;
+    return r;
+  }
+  static void apply(RelInfo& r, cascade::Flags f) { r.cascade = f; }
+  static void apply(RelInfo& r, LoadStrategy s) {
+    // contains_eager is a query option only; default_ keeps lazy.
+    r.lazy = s == LoadStrategy::default_ || s == LoadStrategy::contains_eager ? LoadStrategy::lazy : s;
+  }
+  static void apply(RelInfo& r, const CollectionOrder& o) { r.order_by = o.items; }
+  static void apply(RelInfo& r, PassiveDeletesOpt) { r.passive_deletes = true; }
   static void apply(ColumnInfo& c, PrimaryKeyOpt) {
     c.primary_key = true;
     c.nullable = false;

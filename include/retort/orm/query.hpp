@@ -32,9 +32,10 @@ namespace orm::detail {
 const ColumnInfo& column_at(const Mapper& m, std::size_t offset);
 /// SELECT <all mapped columns> FROM <table>.
 sql::Select<std::int64_t> select_all(const Mapper& m);
-/// The ON condition of the relationship stored at `offset` of `m`, and the
-/// table to join (the relationship's target).
-sql::Expr<bool> relationship_on(const Mapper& m, std::size_t offset, sql::TableRef& target);
+/// `sel` joined along the relationship stored at `offset` of `m` to its
+/// target's table (a many-to-many: through its association table too).
+sql::Select<std::int64_t> join_relationship(const sql::Select<std::int64_t>& sel, const Mapper& m,
+                                            std::size_t offset);
 /// Autoflushes, runs `sel` and loads its rows as `m` objects (each object
 /// once when `dedupe`: joins can repeat a row), then applies the loader
 /// strategies of `opts` and of the mapping (joined: in the same SELECT;
@@ -79,13 +80,13 @@ class Query {
   [[nodiscard]] Query join(const sql::TableRef& t, const C& on) const {
     return with(sel_.join(t, on), true);
   }
-  /// JOIN along a relationship of T: join(&Post::author), join(&User::posts).
+  /// JOIN along a relationship of T: join(&Post::author), join(&User::posts),
+  /// join(&Post::tags) (a many-to-many joins its association table too).
   template <class R>
   [[nodiscard]] Query join(R T::*rel) const {
-    sql::TableRef target("");
-    auto on = orm::detail::relationship_on(orm::detail::mapper_of<T>(),
-                                           orm::detail::member_offset(rel), target);
-    return with(sel_.join(target, on), true);
+    return with(orm::detail::join_relationship(sel_, orm::detail::mapper_of<T>(),
+                                               orm::detail::member_offset(rel)),
+                true);
   }
 
   /// Loader strategies for this query's relationships (loader.hpp):

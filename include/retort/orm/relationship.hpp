@@ -1,6 +1,6 @@
 // retort/orm/relationship.hpp — relationship members of mapped structs:
-// One<T> (many-to-one reference) and Many<T> (one-to-many or many-to-many
-// collection).
+// One<T> (a scalar: many-to-one, or either side of a one-to-one) and Many<T>
+// (one-to-many or many-to-many collection).
 //
 // Inside an object made by retort::make (or loaded by a Session) these members
 // are bound to their owner and relationship: every mutation keeps the other
@@ -29,7 +29,16 @@ namespace retort::orm::detail {
 
 struct RelInfo;
 
-class OneCore {
+/// What every bound relationship member knows: its owner, its relationship,
+/// and whether its value is in memory.
+struct RelCore {
+  InstanceState* owner_ = nullptr;
+  const RelInfo* rel_ = nullptr;
+  bool loaded_ = true;
+  bool raise_ = false;  ///< unloaded and raiseload() by the query that loaded the owner
+};
+
+class OneCore : public RelCore {
  public:
   OneCore() = default;
   OneCore(const OneCore&) = delete;
@@ -47,15 +56,14 @@ class OneCore {
   void assign(InstanceState* t);
 
   // Internal state, used by the ORM core.
-  InstanceState* owner_ = nullptr;
-  const RelInfo* rel_ = nullptr;
   InstanceState* target_ = nullptr;  ///< unbound: a strong reference
-  bool loaded_ = true;
   bool modified_ = false;  ///< assigned since the last flush
-  bool raise_ = false;     ///< unloaded and raiseload() by the query that loaded the owner
+
+ private:
+  void assign_parent_side(InstanceState* t);  ///< one_to_one without the foreign key
 };
 
-class ManyCore {
+class ManyCore : public RelCore {
  public:
   ManyCore() = default;
   ManyCore(const ManyCore&) = delete;
@@ -73,10 +81,6 @@ class ManyCore {
   void remove(InstanceState* child);
   void clear();
 
-  InstanceState* owner_ = nullptr;
-  const RelInfo* rel_ = nullptr;
-  bool loaded_ = true;
-  bool raise_ = false;  ///< unloaded and raiseload() by the query that loaded the owner
   /// ManyToMany: target keys of the association rows known to be in the
   /// database (set by a load or a flush); a flush writes the difference.
   std::vector<Value> m2m_base_;
@@ -86,7 +90,8 @@ class ManyCore {
 
 namespace retort {
 
-/// A many-to-one reference: Post::author.
+/// A scalar reference: a many-to-one (Post::author) or either side of a
+/// one-to-one (User::profile, Profile::user).
 template <class T>
 class One : public orm::detail::OneCore {
  public:
