@@ -1,5 +1,6 @@
-// Loader strategies on a small blog: users, their posts, and a comment tree
-// per post, loaded in a fixed number of queries whatever the row counts.
+// Loader strategies on a small blog: users with a profile (one-to-one), their
+// posts, the posts' tags (many-to-many) and a comment tree per post, loaded
+// in a fixed number of queries whatever the row counts.
 // Prints the SQL of each load and the statement count.
 // Usage: blog [database-url]   (default sqlite:///:memory:)
 #include <cstdint>
@@ -11,11 +12,20 @@
 
 struct Post;
 struct Comment;
+struct Profile;
+struct Tag;
 
 struct User {
   std::int64_t id = 0;
   std::string name{};
+  retort::One<Profile> profile{};
   retort::Many<Post> posts{};
+};
+struct Profile {
+  std::int64_t id = 0;
+  std::int64_t user_id = 0;
+  std::string bio{};
+  retort::One<User> user{};
 };
 struct Post {
   std::int64_t id = 0;
@@ -23,6 +33,12 @@ struct Post {
   std::optional<std::int64_t> user_id{};
   retort::One<User> author{};
   retort::Many<Comment> comments{};
+  retort::Many<Tag> tags{};
+};
+struct Tag {
+  std::int64_t id = 0;
+  std::string name{};
+  retort::Many<Post> posts{};
 };
 struct Comment {  // a tree: replies point at their parent comment
   std::int64_t id = 0;
@@ -40,7 +56,28 @@ struct retort::Mapping<User> {
   static void define(auto& m) {
     m.column("id", &User::id, retort::primary_key);
     m.column("name", &User::name);
+    m.one_to_one("profile", &User::profile, &Profile::user,
+                 retort::cascade::all | retort::cascade::delete_orphan);
     m.one_to_many("posts", &User::posts, &Post::author, retort::cascade::all);
+  }
+};
+template <>
+struct retort::Mapping<Profile> {
+  static constexpr auto table = "profiles";
+  static void define(auto& m) {
+    m.column("id", &Profile::id, retort::primary_key);
+    m.column("user_id", &Profile::user_id, retort::references(&User::id), retort::unique);
+    m.column("bio", &Profile::bio);
+    m.many_to_one("user", &Profile::user, &User::profile);
+  }
+};
+template <>
+struct retort::Mapping<Tag> {
+  static constexpr auto table = "tags";
+  static void define(auto& m) {
+    m.column("id", &Tag::id, retort::primary_key);
+    m.column("name", &Tag::name, retort::unique);
+    m.many_to_many("posts", &Tag::posts, &Post::tags, retort::secondary("post_tags", "tag_id", "post_id"));
   }
 };
 template <>
@@ -52,6 +89,7 @@ struct retort::Mapping<Post> {
     m.column("user_id", &Post::user_id, retort::references(&User::id));
     m.many_to_one("author", &Post::author, &User::posts);
     m.one_to_many("comments", &Post::comments, &Comment::post, retort::cascade::all);
+    m.many_to_many("tags", &Post::tags, &Tag::posts, retort::secondary("post_tags", "post_id", "tag_id"));
   }
 };
 template <>
@@ -85,13 +123,17 @@ int main(int argc, char** argv) {
     std::cout << "  SQL: " << sql << '\n';
   };
   auto engine = retort::create_engine(argc > 1 ? argv[1] : "sqlite:///:memory:", std::move(opts));
-  retort::create_all<User, Post, Comment>(engine);
+  retort::create_all<User, Profile, Post, Comment, Tag>(engine);
   {
     retort::Session session(engine);
+    auto cpp = retort::make<Tag>({.name = "c++"});
+    auto orm = retort::make<Tag>({.name = "orm"});
     for (std::string name : {"Alice", "Bob"}) {
-      auto user = retort::make<User>({.name = name});
+      auto user = retort::make<User>({.name = name, .profile = retort::make<Profile>({.bio = name + " writes"})});
       for (int p = 1; p <= 2; ++p) {
         auto post = retort::make<Post>({.title = name + "'s post " + std::to_string(p), .author = user});
+        post->tags.push_back(cpp);
+        if (p == 2) post->tags.push_back(orm);
         auto top = retort::make<Comment>({.text = "first!", .post = post});
         auto reply = retort::make<Comment>({.text = "reply", .parent = top});
         retort::make<Comment>({.text = "reply to the reply", .parent = reply});
@@ -101,24 +143,29 @@ int main(int argc, char** argv) {
     session.commit();
   }
 
-  std::cout << "\n-- users, posts and the first two comment levels: selectin per level\n";
+  std::cout << "\n-- users with profiles, posts, tags and three comment levels\n";
   statements = 0;
   retort::Session session(engine);
   using retort::selectinload;
   auto users = session.query<User>()
-                   .options(selectinload(&User::posts)
+                   .options(retort::joinedload(&User::profile),
+                            selectinload(&User::posts).selectinload(&Post::tags),
+                            selectinload(&User::posts)
                                 .selectinload(&Post::comments)
                                 .selectinload(&Comment::replies)
                                 .selectinload(&Comment::replies)
                                 .selectinload(&Comment::replies))
                    .order_by(retort::col(&User::id))
                    .all();
-  std::cout << "statements: " << statements << " (1 query + 5 levels)\n";
+  std::cout << "statements: " << statements
+            << " (1 query with the profiles joined + posts + tags + comments + 3 reply levels)\n";
   statements = 0;
   for (auto& u : users) {
-    std::cout << u->name << '\n';
+    std::cout << u->name << " (" << u->profile->bio << ")\n";
     for (auto& p : u->posts) {
-      std::cout << "  " << p->title << '\n';
+      std::cout << "  " << p->title << "  [";
+      for (auto& t : p->tags) std::cout << ' ' << t->name;
+      std::cout << " ]\n";
       for (auto& c : p->comments)
         print_tree(*c, 0);
     }
