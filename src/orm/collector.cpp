@@ -8,6 +8,7 @@
 // destructor can follow one) and then every block is deleted.
 //
 // Single-thread confined: the pending list is thread_local.
+#include <unordered_map>
 #include <vector>
 
 #include "orm/internal.hpp"
@@ -19,6 +20,9 @@ namespace {
 struct Pending {
   std::vector<InstanceState*> queue;
   bool draining = false;
+  // Read-only collections (one_to_many_viewonly) have no back side: their
+  // reverse edges live here (viewed -> viewer), so that trials walk them.
+  std::unordered_multimap<InstanceState*, InstanceState*> viewers;
   ~Pending() {
     // Thread exit: run what is left so that nothing leaks.
     drain_trials();
@@ -40,15 +44,25 @@ std::uint32_t next_epoch() {
 template <class F>
 void visit_edges(InstanceState* s, F&& f) {
   for (const RelInfo& r : s->mapper->rels) for_each_linked(r, s, f);
+  if (!s->has(kViewed)) return;
+  auto [from, to] = pending().viewers.equal_range(s);
+  for (auto it = from; it != to; ++it) f(it->second);
 }
 
 void clear_edges(InstanceState* s) {
   for (const RelInfo& r : s->mapper->rels) {
-    if (r.scalar()) {
+    if (r.viewonly) {
+      for_each_linked(r, s, [&](InstanceState* x) { remove_view_edge(s, x); });
+      r.mops.clear(r.many(s));
+    } else if (r.scalar()) {
       r.one(s)->target_ = nullptr;
     } else {
       r.mops.clear(r.many(s));
     }
+  }
+  if (s->has(kViewed)) {  // its viewers are in the same component, being freed too
+    pending().viewers.erase(s);
+    s->clear(kViewed);
   }
 }
 
@@ -76,6 +90,22 @@ void trial(InstanceState* start) {
 }
 
 }  // namespace
+
+void add_view_edge(InstanceState* viewer, InstanceState* viewed) {
+  pending().viewers.emplace(viewed, viewer);
+  viewed->set(kViewed);
+}
+
+void remove_view_edge(InstanceState* viewer, InstanceState* viewed) {
+  auto& v = pending().viewers;
+  auto [from, to] = v.equal_range(viewed);
+  for (auto it = from; it != to; ++it) {
+    if (it->second != viewer) continue;
+    v.erase(it);
+    break;
+  }
+  if (v.find(viewed) == v.end()) viewed->clear(kViewed);
+}
 
 void queue_trial(InstanceState* s) {
   if (!s || s->has(kQueued)) return;

@@ -110,7 +110,11 @@ void run_in_chunks(SessionImpl& S, const Mapper& m, const std::vector<int>& cols
     params.reserve(n * cols.size());
     for (std::size_t k = at; k < at + n; ++k)
       for (const auto& v : keys[k]) params.push_back(v);
-    Result res = c.execute(select_in(d, m, cols, n, ordered), std::span<const Value>(params));
+    CompiledSql filtered;  // a viewonly relationship adds its condition
+    if (ordered && ordered->viewonly) filtered = viewonly_select(*ordered, std::span(keys).subspan(at, n), d);
+    Result res = ordered && ordered->viewonly
+                     ? c.execute(filtered.sql, std::span<const Value>(filtered.params))
+                     : c.execute(select_in(d, m, cols, n, ordered), std::span<const Value>(params));
     while (res.next()) {
       std::vector<Value> key;
       for (int col : cols) key.push_back(res.statement().get_value(col));

@@ -237,6 +237,21 @@ void m2m_mark_clean(SessionImpl& S);
 /// expire: drops the edges to persistent targets on both sides.
 void m2m_unload(InstanceState* s, const RelInfo& r);
 
+// viewonly.cpp: read-only relationships to a subset of rows.
+/// SELECT <target> WHERE <foreign key> IN (keys) AND <r.filter> ORDER BY
+/// <r.order_by>, <target pk>, compiled for d (REQUIRES: r.viewonly).
+CompiledSql viewonly_select(const RelInfo& r, std::span<const std::vector<Value>> keys, const Dialect& d);
+/// Sets the collection to `found` (no back references: the collector learns
+/// the links from add_view_edge).
+void set_viewonly_collection(ManyCore* mc, const std::vector<InstanceState*>& found);
+/// expire: empties the collection and marks it unloaded.
+void unload_viewonly(InstanceState* s, const RelInfo& r);
+
+// collector.cpp: the reverse edges of read-only collections, which have no
+// back side, so that a trial reaching `viewed` also reaches `viewer`.
+void add_view_edge(InstanceState* viewer, InstanceState* viewed);
+void remove_view_edge(InstanceState* viewer, InstanceState* viewed);
+
 // persistence.cpp (called only by the unit of work)
 struct UndoLog {
   struct Entry {

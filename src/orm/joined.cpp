@@ -63,6 +63,7 @@ std::vector<JoinStep> relationship_joins(const RelInfo& r, const sql::detail::No
     const ColumnInfo& tc = t.columns[std::size_t(tgt[k])];
     on = all_of(std::move(on), equals(tt, tc, owner, oc.name));
   }
+  if (r.filter && suffix.empty()) on = all_of(std::move(on), r.filter);  // written on the unaliased table
   return {JoinStep{tt, on}};
 }
 
@@ -95,6 +96,7 @@ JoinedLoader::JoinedLoader(const Mapper& m, const sql::SelectBase& base,
       continue;
     }
     if (st != LoadStrategy::joined) continue;
+    if (r.viewonly) continue;  // its condition names the unaliased table: selectin
     if (limited && (r.kind == RelKind::OneToMany || r.kind == RelKind::ManyToMany)) continue;
     if (!copy) {
       copy = data->clone();

@@ -177,7 +177,10 @@ void SessionImpl::load_children(RelCore* rc) {
   Connection& c = connection();
   std::vector<InstanceState*> found;
   {
-    Result res = c.execute(select_by_cols(r, c.dialect()), std::span<const Value>(params));
+    CompiledSql filtered;
+    if (r.viewonly) filtered = viewonly_select(r, std::span(&params, 1), c.dialect());
+    Result res = r.viewonly ? c.execute(filtered.sql, std::span<const Value>(filtered.params))
+                            : c.execute(select_by_cols(r, c.dialect()), std::span<const Value>(params));
     while (res.next()) found.push_back(load_row(*r.target, res.statement(), 0));
   }
   set_loaded_children(r, s, found);
@@ -185,6 +188,7 @@ void SessionImpl::load_children(RelCore* rc) {
 }
 
 void set_collection(ManyCore* mc, const std::vector<InstanceState*>& found) {
+  if (mc->rel_->viewonly) return set_viewonly_collection(mc, found);  // viewonly.cpp
   InstanceState* s = mc->owner_;
   const RelInfo& r = *mc->rel_;
   const RelInfo* back = r.back;

@@ -83,13 +83,14 @@ void configure_self(Mapper& m) {
     for (auto& c : t.columns) resolve_fk(c);
     r.back = nullptr;
     for (const RelInfo& b : t.rels)
-      if (b.offset == r.back_offset) r.back = &b;
+      if (!r.viewonly && !b.viewonly && b.offset == r.back_offset) r.back = &b;
     if (r.kind == RelKind::ManyToMany) {
       configure_many_to_many(m, r);  // association.cpp
       continue;
     }
     const bool m2o = r.kind == RelKind::ManyToOne;
-    const bool back_ok = r.back && (m2o ? r.back->fk_in_target() : r.back->kind == RelKind::ManyToOne);
+    const bool back_ok = r.viewonly ||  // read-only: no back side
+                         (r.back && (m2o ? r.back->fk_in_target() : r.back->kind == RelKind::ManyToOne));
     if (!back_ok)
       throw ArgumentError("retort: relationship '" + m.table_name + "." + r.name +
                           "' has back_populates naming a member that the mapping of '" +

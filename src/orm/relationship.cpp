@@ -25,6 +25,12 @@ bool many_contains(const RelInfo* r, ManyCore* mc, InstanceState* s) {
       "copy its column members instead");
 }
 
+[[noreturn]] void throw_viewonly(const RelInfo* r) {
+  throw InvalidRequestError("retort: '" + r->owner->type_name + "." + r->name +
+                            "' is a viewonly relationship; change the other objects' columns or "
+                            "relationships instead");
+}
+
 [[noreturn]] void throw_raise(const RelInfo* r) {
   throw InvalidRequestError("retort: '" + r->owner->type_name + "." + r->name +
                             "' is not available due to lazy='raise'; load it with "
@@ -180,6 +186,7 @@ void ManyCore::ensure_loaded() const {
 }
 
 void ManyCore::append(InstanceState* child) {
+  if (rel_->viewonly) throw_viewonly(rel_);
   if (rel_->kind == RelKind::ManyToMany) return m2m_link(this, child);  // association.cpp
   if (child->mapper != rel_->target)
     throw InvalidRequestError("retort: wrong type appended to relationship '" + rel_->name + "'");
@@ -187,6 +194,7 @@ void ManyCore::append(InstanceState* child) {
 }
 
 void ManyCore::remove(InstanceState* child) {
+  if (rel_->viewonly) throw_viewonly(rel_);
   if (rel_->kind == RelKind::ManyToMany) return m2m_unlink(this, child);  // association.cpp
   if (!many_contains(rel_, this, child)) return;
   OneCore* oc = rel_->back->one(child);
@@ -199,6 +207,7 @@ void ManyCore::remove(InstanceState* child) {
 }
 
 void ManyCore::clear() {
+  if (rel_->viewonly) throw_viewonly(rel_);
   ensure_loaded();
   while (rel_->mops.size(this) > 0) {
     std::size_t before = rel_->mops.size(this);
@@ -292,6 +301,8 @@ void unload_relationships(InstanceState* s) {
       oc->raise_ = false;
     } else if (r.kind == RelKind::ManyToMany) {
       m2m_unload(s, r);
+    } else if (r.viewonly) {
+      unload_viewonly(s, r);
     } else {
       ManyCore* mc = r.many(s);
       std::vector<InstanceState*> keep;

@@ -98,7 +98,8 @@ void SessionImpl::flush() {
     for (std::size_t i = 0; i < deleted.size(); ++i) {
       InstanceState* s = deleted[i];
       for (const RelInfo& r : s->mapper->rels)
-        if (r.fk_in_target() && !r.passive_deletes && !cascade::has(r.cascade, cascade::remove)) {
+        if (r.fk_in_target() && !r.viewonly && !r.passive_deletes &&
+            !cascade::has(r.cascade, cascade::remove)) {
           if (r.scalar()) {
             r.one(s)->target();
           } else {

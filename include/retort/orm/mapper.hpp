@@ -25,6 +25,9 @@
 
 namespace retort {
 class Dialect;
+namespace sql::detail {
+struct Node;
+}
 }
 
 namespace retort::orm::detail {
@@ -85,6 +88,10 @@ struct RelInfo {
   cascade::Flags cascade = cascade::default_;
   LoadStrategy lazy = LoadStrategy::lazy;  ///< the mapping's loader strategy
   bool passive_deletes = false;  ///< OneToMany/OneToOne: the database deletes unloaded children
+  /// A read-only OneToMany to the targets matching `filter` (a boolean
+  /// expression over the target's table): no back side, never written.
+  bool viewonly = false;
+  std::shared_ptr<const sql::detail::Node> filter;
   ManyOps mops;                             ///< OneToMany only
   std::vector<std::pair<std::size_t, bool>> order_by;  ///< OneToMany: child offsets, descending
   OneCore* (*one_at)(void* obj, std::size_t off) = nullptr;

@@ -30,6 +30,7 @@
 #include "retort/orm/mapper.hpp"
 #include "retort/orm/ptr.hpp"
 #include "retort/orm/relationship.hpp"
+#include "retort/sql/expression.hpp"
 
 namespace retort {
 
@@ -188,6 +189,36 @@ class Definer {
                   "retort: a relationship option is cascade flags, a LoadStrategy, "
                   "retort::order_by(...) or retort::passive_deletes");
     RelInfo r = relationship<U>(std::move(name), RelKind::OneToMany, member_offset(mp), member_offset(back));
+    r.mops = ManyOpsFor<U>::ops;
+    r.many_at = &many_at<U>;
+    (apply(r, opts), ...);
+    m_.rels.push_back(std::move(r));
+  }
+
+  /// A read-only collection `mp` (Many<U>) of the rows of U whose foreign key
+  /// references C and that match `where`, a condition on U's columns:
+  ///   m.one_to_many_viewonly("published", &User::published,
+  ///                          retort::col(&Post::published) == true);
+  /// (SQLAlchemy's relationship(primaryjoin=..., viewonly=True).) It has no
+  /// back side and is never written: mutating it throws InvalidRequestError.
+  /// It shows the database as of its last load: changes in memory appear
+  /// after a flush and an expire. Options: a LoadStrategy (joined loads as
+  /// selectin), retort::order_by.
+  template <class R, class W, class... O>
+  void one_to_many_viewonly(std::string name, R C::*mp, const W& where, const O&... opts) {
+    static_assert(RelTraits<R>::value && RelTraits<R>::many,
+                  "retort: one_to_many_viewonly needs a retort::Many<T> member");
+    using U = typename RelTraits<R>::target;
+    static_assert(Mapped<U>, "retort: one_to_many_viewonly target type has no retort::Mapping");
+    static_assert(std::is_same_v<sql::base_t<sql::detail::sql_type_t<W>>, bool>,
+                  "retort: the condition of one_to_many_viewonly is a boolean expression over the "
+                  "target's columns, e.g. retort::col(&Post::published) == true");
+    static_assert(((std::same_as<O, LoadStrategy> || std::same_as<O, CollectionOrder>) && ...),
+                  "retort: a one_to_many_viewonly option is a LoadStrategy or retort::order_by(...)");
+    RelInfo r = relationship<U>(std::move(name), RelKind::OneToMany, member_offset(mp), 0);
+    r.viewonly = true;
+    r.filter = where.node();
+    r.cascade = cascade::none;
     r.mops = ManyOpsFor<U>::ops;
     r.many_at = &many_at<U>;
     (apply(r, opts), ...);
