@@ -136,7 +136,7 @@ namespace {
 // set, row count): each text is rendered once and kept for the life of the
 // program (mappers and dialects are static), so the driver's statement cache
 // sees the same string every time. Thread-safe: mappers serve every Session.
-enum class Shape { InsertRowsReturning, InsertPlain, DeleteIn };
+enum class Shape { InsertRowsReturning, InsertRowsPlain, DeleteIn };
 
 const std::string& cached_sql(Shape shape, const Mapper& m, const Dialect& d, std::uint64_t mask,
                               std::size_t rows, const std::function<std::string()>& render) {
@@ -198,17 +198,19 @@ const std::string& insert_rows_returning_sql(const Mapper& m, const Dialect& d, 
   });
 }
 
-// The INSERT without RETURNING for a column set (SQLite: the key comes from
-// sqlite3_last_insert_rowid; RETURNING makes SQLite allocate ~100 KB per run).
-// SqlCache::inserts maps the same mask to the RETURNING form.
-const std::string& insert_plain_sql(const Mapper& m, const Dialect& d, std::uint64_t mask) {
-  return cached_sql(Shape::InsertPlain, m, d, mask, 1, [&] {
+// Multi-row "INSERT ... VALUES (...), (...)" without RETURNING, for SQLite:
+// the keys come from sqlite3_last_insert_rowid (RETURNING makes SQLite
+// allocate ~100 KB per execution). SqlCache::inserts maps a mask to the
+// one-row RETURNING form.
+const std::string& insert_rows_plain_sql(const Mapper& m, const Dialect& d, std::uint64_t mask,
+                                         std::size_t rows) {
+  return cached_sql(Shape::InsertRowsPlain, m, d, mask, rows, [&] {
     std::string sql = "INSERT INTO ";
     d.append_identifier(sql, m.table_name);
     std::size_t n = append_column_list(sql, m, d, mask);
     if (n == 0) return sql + " DEFAULT VALUES";
     sql += " VALUES ";
-    append_value_rows(sql, d, n, 1);
+    append_value_rows(sql, d, n, rows);
     return sql;
   });
 }
@@ -236,28 +238,26 @@ bool self_referential(const Mapper& m) {
 
 }  // namespace
 
-// Multi-row INSERT ... RETURNING on PostgreSQL: OFF. It cuts W1/W2 on
-// PostgreSQL to one round trip per 512 rows, but the tests pin SQLAlchemy
-// 1.4's statement log (one INSERT ... RETURNING per row: seed_test,
-// unit_of_work_test InsertsShareOnePreparedStatement). Turning it on is the
-// lead's call (with those tests updated); see bench/RESULTS.md for the gain.
-// The better fix keeps one statement per row and pipelines them, which needs
-// a Core entry point (execute_many that returns rows) — see RESULTS.md.
-constexpr bool kMultiRowReturning = false;
-
-// How rows are written:
+// How rows are written (SQLAlchemy 2.0's "insertmanyvalues" does the same):
 //  - keys known (set by the user): execute_many per column set (pipelined on
-//    PostgreSQL);
-//  - generated keys on SQLite: a plain INSERT per row, the key from
-//    Connection::last_insert_rowid();
-//  - generated keys on PostgreSQL, when kMultiRowReturning: multi-row INSERT ... VALUES (...), (...)
-//    RETURNING key, up to 512 rows (and Dialect::max_parameters()) per
-//    statement. This relies on PostgreSQL returning the rows of a plain
-//    INSERT ... VALUES in VALUES order (true of its executor; not promised by
-//    the SQL standard); the row count is checked.
-//  - otherwise (PostgreSQL by default, a self-referential table whose rows may
-//    need keys inserted in the same flush, a row with no column but the key):
-//    one INSERT ... RETURNING per row, one prepared statement.
+//    PostgreSQL; one prepared statement on SQLite);
+//  - generated keys: one multi-row INSERT ... VALUES (...), (...) per run of
+//    rows with the same column set, up to 512 rows (and the dialect's
+//    parameter limit) per statement; a run is cut into a full chunk, then
+//    powers of two, so that only a few statement texts exist, each prepared
+//    once.
+//      PostgreSQL: ... RETURNING key. This relies on PostgreSQL returning the
+//      rows of a plain INSERT ... VALUES in VALUES order (true of its
+//      executor, and relied on by Django's bulk_create too); the row count is
+//      checked.
+//      SQLite: no RETURNING; the keys are last_insert_rowid() - n + 1 .. last.
+//      SQLite gives each new row max(rowid) + 1, so the rows of one statement
+//      get consecutive keys in VALUES order. (It picks random rowids only once
+//      a table holds the largest possible rowid, 2^63 - 1; keys that large are
+//      not supported.)
+//  - one INSERT per row when rows of the table may need keys generated in the
+//    same flush (a self-referential table), or a row has no column but the
+//    key (DEFAULT VALUES has no multi-row form).
 // Foreign keys are synced from parents before a row is written; parents of
 // other tables were inserted earlier (the unit of work orders mappers).
 void insert_objects(SessionImpl& S, const Mapper& m, const std::vector<InstanceState*>& objs,
@@ -268,7 +268,7 @@ void insert_objects(SessionImpl& S, const Mapper& m, const std::vector<InstanceS
   const std::uint64_t all = m.columns.size() == 64 ? ~std::uint64_t(0)
                                                    : (std::uint64_t(1) << m.columns.size()) - 1;
   const bool rowid = d.name() == "sqlite";
-  const bool one_by_one = self_referential(m) || !kMultiRowReturning;
+  const bool one_by_one = self_referential(m);
 
   // Rows with known keys.
   std::vector<std::vector<Value>> batch;
@@ -292,6 +292,16 @@ void insert_objects(SessionImpl& S, const Mapper& m, const std::vector<InstanceS
   };
   auto run_gen_chunk = [&](std::size_t at, std::size_t rows) {
     std::span<const Value> params(gen_params.data() + at * gen_width, rows * gen_width);
+    if (rowid) {
+      conn.execute(insert_rows_plain_sql(m, d, gen_mask, rows), params);
+      auto last = conn.last_insert_rowid();
+      if (!last) throw InvalidRequestError("retort: no rowid after INSERT");
+      for (std::size_t i = 0; i < rows; ++i) {
+        Value key(*last - std::int64_t(rows - 1 - i));
+        set_key_from(gen_objs[at + i], [&](const ColumnInfo& ac, void* f) { ac.ops->set(f, key); });
+      }
+      return;
+    }
     Result r = conn.execute(insert_rows_returning_sql(m, d, gen_mask, rows), params);
     for (std::size_t i = 0; i < rows; ++i) {
       if (!r.next()) throw InvalidRequestError("retort: INSERT ... RETURNING returned too few rows");
@@ -344,7 +354,7 @@ void insert_objects(SessionImpl& S, const Mapper& m, const std::vector<InstanceS
     }
     run_batch();
     const std::size_t width = static_cast<std::size_t>(std::popcount(mask));
-    if (!rowid && !one_by_one && width > 0) {
+    if (!one_by_one && width > 0) {
       if (!gen_objs.empty() && gen_mask != mask) run_gen();
       gen_mask = mask;
       gen_width = width;
@@ -360,7 +370,7 @@ void insert_objects(SessionImpl& S, const Mapper& m, const std::vector<InstanceS
       if (mask & (std::uint64_t(1) << i))
         params.push_back(m.columns[i].ops->get(m.columns[i].field(s->object)));
     if (rowid) {
-      conn.execute(insert_plain_sql(m, d, mask), std::span<const Value>(params));
+      conn.execute(insert_rows_plain_sql(m, d, mask, 1), std::span<const Value>(params));
       auto id = conn.last_insert_rowid();
       if (!id) throw InvalidRequestError("retort: no rowid after INSERT");
       set_key_from(s, [&](const ColumnInfo& ac, void* f) { ac.ops->set(f, Value(*id)); });

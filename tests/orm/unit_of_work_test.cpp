@@ -2,6 +2,9 @@
 // prepared statement, and a failed flush that leaves nothing half-written.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <set>
+
 #include "fixture.hpp"
 
 using namespace orm_test;
@@ -43,15 +46,30 @@ TEST_P(UnitOfWork, ChildrenDeletedBeforeParents) {
   EXPECT_EQ(count("users"), 0);
 }
 
-TEST_P(UnitOfWork, InsertsShareOnePreparedStatement) {
+// Rows with generated keys go in multi-row INSERTs (SQLAlchemy 2.0's
+// "insertmanyvalues"): a full chunk of 512 rows, then powers of two. Each
+// object must get the key of its own row.
+TEST_P(UnitOfWork, InsertsOfManyRowsAreBatchedAndEachObjectGetsItsKey) {
   retort::Session s(engine());
   auto u = make<User>({.name = "u"});
-  for (int i = 0; i < 50; ++i) u->posts.push_back(make<Post>({.title = "t" + std::to_string(i)}));
+  for (int i = 0; i < 1100; ++i) u->posts.push_back(make<Post>({.title = "t" + std::to_string(i)}));
   s.add(u);
   s.commit();
   auto st = take_statements();
-  EXPECT_EQ(count_prefix(st, "INSERT INTO posts"), 50u);
-  EXPECT_EQ(count("posts", "user_id = " + std::to_string(u->id)), 50);
+  EXPECT_EQ(count_prefix(st, "INSERT INTO posts"), 5u);  // 512 + 512 + 64 + 8 + 4
+  EXPECT_EQ(count("posts", "user_id = " + std::to_string(u->id)), 1100);
+  std::map<std::int64_t, std::string> by_id;
+  {
+    auto conn = engine().connect();
+    for (auto [id, title] : conn.execute("SELECT id, title FROM posts").all<std::int64_t, std::string>())
+      by_id[id] = title;
+  }
+  std::set<std::int64_t> ids;
+  for (auto& p : u->posts) {
+    ids.insert(p->id);
+    EXPECT_EQ(by_id[p->id], p->title) << "post " << p->id;
+  }
+  EXPECT_EQ(ids.size(), 1100u);
   // Explicit keys go through execute_many: no RETURNING.
   retort::Session s2(engine());
   for (int i = 0; i < 10; ++i) s2.add(make<Pair>({.a = i, .b = "k"}));
