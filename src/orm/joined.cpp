@@ -1,13 +1,12 @@
-// The joined loader strategy (see joined.hpp). The query's statement data is
-// cloned and extended with aliased columns and joins through the sql layer's
-// node factories, so the user's filters, order and joins stay as written.
+// The joined loader strategy (see joined.hpp). The query's SELECT is extended
+// (SelectBase::extended) with aliased columns and joins built with the sql
+// layer's node factories, so the user's filters, order and joins stay as
+// written.
 #include "orm/joined.hpp"
 
 #include <algorithm>
 #include <string>
 #include <unordered_set>
-
-#include "sql/ast.hpp"
 
 namespace retort::orm::detail {
 
@@ -69,54 +68,43 @@ std::vector<JoinStep> relationship_joins(const RelInfo& r, const sql::detail::No
 
 JoinedLoader::JoinedLoader(const Mapper& m, const sql::SelectBase& base,
                            const std::vector<LoadNode>& nodes) {
-  auto data = std::dynamic_pointer_cast<const sql::detail::SelectData>(base.data());
-  if (!data || !data->parts.empty()) return;  // a compound select: no joins
-  const bool limited = data->limit >= 0 || data->offset >= 0;
-  std::shared_ptr<sql::detail::StatementData> copy;
-  sql::detail::SelectData* sd = nullptr;
+  if (base.is_compound()) return;  // no joins can be added
+  const bool limited = base.is_limited();
+  sql::SelectBase::Extension ext;
+  // The query selects m's columns (select_all); each joined target's follow.
+  auto next_column = [&] { return int(m.columns.size() + ext.columns.size()); };
   auto owner_table = sql::detail::make_table(m.table_name, {});
   for (const RelInfo& r : m.rels) {
     const LoadStrategy st = effective(r, nodes);
+    const Mapper& t = *r.target;
     if (st == LoadStrategy::contains_eager) {
       // The user's join(&C::rel) already joins the target table (unaliased).
-      const Mapper& t = *r.target;
-      bool joined = false;
-      for (const auto& j : data->joins) joined = joined || sql::detail::node_qualifier(j.item) == t.table_name;
-      if (!joined)
+      if (!base.joins_table(t.table_name))
         throw ArgumentError("retort: contains_eager(" + m.type_name + "." + r.name +
                             ") needs the query to join the '" + t.table_name +
                             "' table, e.g. .join(&" + m.type_name + "::" + r.name + ")");
-      if (!copy) {
-        copy = data->clone();
-        sd = static_cast<sql::detail::SelectData*>(copy.get());
-      }
       auto tt = sql::detail::make_table(t.table_name, {});
-      joins_.push_back(Join{&r, int(sd->columns.size()), {}, {}, {}});
-      for (const auto& c : t.columns) sd->columns.push_back(sql::detail::make_column(tt, c.name, c.type.kind));
+      joins_.push_back(Join{&r, next_column(), {}, {}, {}});
+      for (const auto& c : t.columns) ext.columns.push_back(sql::detail::make_column(tt, c.name, c.type.kind));
       continue;
     }
     if (st != LoadStrategy::joined) continue;
     if (r.viewonly) continue;  // its condition names the unaliased table: selectin
     if (limited && (r.kind == RelKind::OneToMany || r.kind == RelKind::ManyToMany)) continue;
-    if (!copy) {
-      copy = data->clone();
-      sd = static_cast<sql::detail::SelectData*>(copy.get());
-    }
-    const Mapper& t = *r.target;
     auto steps = relationship_joins(r, owner_table, "_" + std::to_string(joins_.size() + 1));
     const sql::detail::NodePtr& at = steps.back().table;
-    joins_.push_back(Join{&r, int(sd->columns.size()), {}, {}, {}});
-    for (const auto& c : t.columns) sd->columns.push_back(sql::detail::make_column(at, c.name, c.type.kind));
-    for (auto& step : steps) sd->joins.push_back(sql::detail::JoinData{step.table, step.on, !inner(r, nodes)});
+    joins_.push_back(Join{&r, next_column(), {}, {}, {}});
+    for (const auto& c : t.columns) ext.columns.push_back(sql::detail::make_column(at, c.name, c.type.kind));
+    for (auto& step : steps) ext.joins.push_back({step.table, step.on, !inner(r, nodes)});
     // The collection's order, after the query's own.
     for (const auto& [off, desc] : r.order_by) {
       int col = t.column_at_offset(off);
       if (col < 0) continue;  // reported by the lazy / selectin loaders
       const ColumnInfo& c = t.columns[std::size_t(col)];
-      sd->order_by.push_back(sql::detail::make_ordering(sql::detail::make_column(at, c.name, c.type.kind), desc, 0));
+      ext.order_by.push_back(sql::detail::make_ordering(sql::detail::make_column(at, c.name, c.type.kind), desc, 0));
     }
   }
-  if (copy) select_.emplace(std::move(copy));
+  if (!joins_.empty()) select_.emplace(base.extended(ext));
 }
 
 void JoinedLoader::row(SessionImpl& S, InstanceState* parent, const driver::Statement& st) {

@@ -82,6 +82,7 @@ std::shared_ptr<StatementData> with_returning(const std::shared_ptr<const Statem
 
 namespace {
 detail::SelectData& sel(detail::StatementData& d) { return static_cast<detail::SelectData&>(d); }
+const detail::SelectData& sel_of(const detail::StatementData& d) { return static_cast<const detail::SelectData&>(d); }
 }  // namespace
 
 SelectBase::SelectBase(std::vector<detail::NodePtr> columns)
@@ -132,6 +133,29 @@ std::shared_ptr<detail::StatementData> SelectBase::compound(const char* op, cons
   d->ops.push_back(op);
   add(b.data());
   return d;
+}
+
+bool SelectBase::is_compound() const { return !sel_of(const_data()).parts.empty(); }
+
+bool SelectBase::is_limited() const {
+  const auto& s = sel_of(const_data());
+  return s.limit >= 0 || s.offset >= 0;
+}
+
+bool SelectBase::joins_table(std::string_view table) const {
+  for (const auto& j : sel_of(const_data()).joins)
+    if (detail::node_name(j.item) == table && detail::node_alias(j.item).empty()) return true;
+  return false;
+}
+
+std::shared_ptr<detail::StatementData> SelectBase::extended(const Extension& ext) const {
+  if (is_compound()) throw ArgumentError("a UNION / INTERSECT / EXCEPT cannot be extended with columns or joins");
+  auto copy = const_data().clone();
+  auto& s = sel(*copy);
+  s.columns.insert(s.columns.end(), ext.columns.begin(), ext.columns.end());
+  for (const auto& j : ext.joins) s.joins.push_back({j.item, j.on, j.outer});
+  s.order_by.insert(s.order_by.end(), ext.order_by.begin(), ext.order_by.end());
+  return copy;
 }
 
 detail::NodePtr SelectBase::scalar_node(TypeKind type) const { return detail::make_scalar_select(data(), type); }

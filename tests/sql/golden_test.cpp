@@ -156,3 +156,35 @@ TEST(Golden, CompiledSqlIsCachedPerStatement) {
 }
 
 }  // namespace
+
+namespace {
+
+// SelectBase::extended: how the ORM's joined loader adds columns, joins and
+// ordering to a query it did not build, leaving the original as it was.
+TEST(Golden, ExtendedSelectKeepsTheOriginal) {
+  Users u;
+  Posts p;
+  auto q = sql::select(u.id, u.name).where(u.name == "Alice").order_by(u.id);
+  EXPECT_FALSE(q.is_compound());
+  EXPECT_FALSE(q.is_limited());
+  EXPECT_TRUE(q.limit(1).is_limited());
+  EXPECT_TRUE(sql::union_(q, q).is_compound());
+  EXPECT_FALSE(q.joins_table("posts"));
+  EXPECT_TRUE(q.join(p, p.user_id == u.id).joins_table("posts"));
+
+  sql::SelectBase::Extension ext;
+  sql::TableRef alias("posts", "posts_1");
+  auto title = sql::column<std::string>(alias, "title");
+  auto user_id = sql::column<std::int64_t>(alias, "user_id");
+  ext.columns.push_back(title.node());
+  ext.joins.push_back({alias.node(), (user_id == u.id).node(), true});
+  ext.order_by.push_back(title.desc().node());
+  sql::Select<std::int64_t, std::string> wider(q.extended(ext));
+  EXPECT_EQ(lite(wider),
+            "SELECT users.id, users.name, posts_1.title FROM users LEFT OUTER JOIN posts AS posts_1 "
+            "ON posts_1.user_id = users.id WHERE users.name = ? ORDER BY users.id, posts_1.title DESC");
+  EXPECT_EQ(lite(q), "SELECT users.id, users.name FROM users WHERE users.name = ? ORDER BY users.id");
+  EXPECT_THROW((void)sql::union_(q, q).extended(ext), retort::ArgumentError);
+}
+
+}  // namespace

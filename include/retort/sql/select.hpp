@@ -34,6 +34,28 @@ class SelectBase : public Statement {
   /// with sql::column<T>(sub, "name").
   TableRef subquery(std::string_view alias) const;
 
+  // ---- For code that extends a select it did not build (the ORM's loaders) ----
+  /// A UNION / INTERSECT / EXCEPT: no joins or columns can be added to it.
+  bool is_compound() const;
+  /// limit() or offset() was given.
+  bool is_limited() const;
+  /// A JOIN of this select names the (unaliased) table `table`.
+  bool joins_table(std::string_view table) const;
+  /// What extended() adds.
+  struct Extension {
+    struct Join {
+      detail::NodePtr item, on;
+      bool outer = true;
+    };
+    std::vector<detail::NodePtr> columns;  ///< after the typed ones: read them by index
+    std::vector<Join> joins;
+    std::vector<detail::NodePtr> order_by;  ///< after this select's own
+  };
+  /// The statement of a copy of this select with `ext` added; wrap it in a
+  /// Select<...> whose types cover the original columns (the typed row does
+  /// not include the extra ones). REQUIRES: !is_compound().
+  std::shared_ptr<detail::StatementData> extended(const Extension& ext) const;
+
  protected:
   explicit SelectBase(std::vector<detail::NodePtr> columns);
   explicit SelectBase(std::shared_ptr<detail::StatementData> data) : Statement(std::move(data)) {}
