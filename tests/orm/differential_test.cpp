@@ -7,11 +7,13 @@
 #include <map>
 #include <sstream>
 
+#include "citizen_models.hpp"
 #include "models.hpp"
 #include "retort/error.hpp"
 #include "support/backend.hpp"
 
-// The twins of the script's many-to-many and one-to-one models.
+// The twins of the script's many-to-many models (its one-to-one twins are
+// citizen_models.hpp).
 namespace diff_models {
 struct Tag;
 struct Article {
@@ -23,18 +25,6 @@ struct Tag {
   std::int64_t id = 0;
   std::string name{};
   retort::Many<Article> articles{};
-};
-struct Passport;
-struct Citizen {
-  std::int64_t id = 0;
-  std::string number{};
-  retort::One<Passport> passport{};
-};
-struct Passport {
-  std::int64_t id = 0;
-  std::optional<std::int64_t> citizen_id{};
-  std::string code{};
-  retort::One<Citizen> citizen{};
 };
 }  // namespace diff_models
 
@@ -58,33 +48,11 @@ struct retort::Mapping<diff_models::Tag> {
     m.many_to_many("articles", &Tag::articles, &Article::tags, retort::secondary("article_tags", "tag_id", "article_id"));
   }
 };
-template <>
-struct retort::Mapping<diff_models::Citizen> {
-  static constexpr auto table = "citizens";
-  static void define(auto& m) {
-    using namespace diff_models;
-    m.column("id", &Citizen::id, retort::primary_key);
-    m.column("number", &Citizen::number);
-    m.one_to_one("passport", &Citizen::passport, &Passport::citizen);
-  }
-};
-template <>
-struct retort::Mapping<diff_models::Passport> {
-  static constexpr auto table = "passports";
-  static void define(auto& m) {
-    using namespace diff_models;
-    m.column("id", &Passport::id, retort::primary_key);
-    // UNIQUE here; the script's twin goes without (SQLAlchemy's flush order
-    // would violate it when a passport is replaced).
-    m.column("citizen_id", &Passport::citizen_id, retort::references(&Citizen::id), retort::unique);
-    m.column("code", &Passport::code);
-    m.many_to_one("citizen", &Passport::citizen, &Citizen::passport);
-  }
-};
-
 namespace {
 
 using namespace diff_models;
+using citizen_models::Citizen;
+using citizen_models::Passport;
 
 using namespace orm_test;
 using retort::Ptr;

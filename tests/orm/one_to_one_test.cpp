@@ -4,6 +4,7 @@
 // on the same flush).
 #include <algorithm>
 
+#include "citizen_models.hpp"
 #include "fixture.hpp"
 
 namespace o2o_test {
@@ -22,19 +23,8 @@ struct Profile {
   retort::One<Person> person{};
 };
 
-struct Passport;
-struct Citizen {
-  std::int64_t id = 0;
-  std::string number{};  // UNIQUE too: reused by a new row in the ReuseUniqueValue tests
-  retort::One<Passport> passport{};
-};
-// Without delete-orphan: a replaced passport keeps its row, its key nulled.
-struct Passport {
-  std::int64_t id = 0;
-  std::optional<std::int64_t> citizen_id{};
-  std::string code{};
-  retort::One<Citizen> citizen{};
-};
+using citizen_models::Citizen;
+using citizen_models::Passport;
 
 }  // namespace o2o_test
 
@@ -60,28 +50,6 @@ struct retort::Mapping<o2o_test::Profile> {
     m.many_to_one("person", &Profile::person, &Person::profile);
   }
 };
-template <>
-struct retort::Mapping<o2o_test::Citizen> {
-  static constexpr auto table = "citizens";
-  static void define(auto& m) {
-    using namespace o2o_test;
-    m.column("id", &Citizen::id, retort::primary_key);
-    m.column("number", &Citizen::number, retort::unique);
-    m.one_to_one("passport", &Citizen::passport, &Passport::citizen);
-  }
-};
-template <>
-struct retort::Mapping<o2o_test::Passport> {
-  static constexpr auto table = "passports";
-  static void define(auto& m) {
-    using namespace o2o_test;
-    m.column("id", &Passport::id, retort::primary_key);
-    m.column("citizen_id", &Passport::citizen_id, retort::references(&Citizen::id), retort::unique);
-    m.column("code", &Passport::code);
-    m.many_to_one("citizen", &Passport::citizen, &Citizen::passport);
-  }
-};
-
 namespace o2o_test {
 namespace {
 
