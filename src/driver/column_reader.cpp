@@ -48,7 +48,7 @@ std::int64_t read_int64(const driver::Statement& s, int i, std::int64_t min, std
       // Accept integral values (PostgreSQL's numeric sum(), SQLite's REAL 3.0).
       double d = s.get_double(i);
       if (std::trunc(d) != d || d < -9.2233720368547758e18 || d >= 9.2233720368547758e18) mismatch(s, i, cpp_type);
-      v = s.get_int64(i);  // exact on PostgreSQL (parses the text), integral on SQLite
+      v = s.get_int64(i);  // exact on PostgreSQL (numeric is parsed from its text), integral on SQLite
       break;
     }
     default: mismatch(s, i, cpp_type);
@@ -83,8 +83,8 @@ bool read_bool(const driver::Statement& s, int i) {
 std::string read_text(const driver::Statement& s, int i) {
   switch (s.column_kind(i)) {
     case driver::ColumnKind::Text:
-    case driver::ColumnKind::Date:       // PostgreSQL sends these as text; reading
-    case driver::ColumnKind::Timestamp:  // them as strings is lossless
+    case driver::ColumnKind::Date:       // PostgreSQL's text form (also for binary
+    case driver::ColumnKind::Timestamp:  // results, rendered alike): lossless
       return std::string(s.get_text(i));
     default: mismatch(s, i, "std::string");
   }
