@@ -323,11 +323,11 @@ void m2m_write(SessionImpl& S) {
     }
   };
   for (auto* x : S.pending) visit(x);
-  for (auto& [k, x] : S.identity) visit(x);
+  for (InstanceState* x : S.identity) visit(x);
 }
 
 void m2m_mark_clean(SessionImpl& S) {
-  for (auto& [k, x] : S.identity) {
+  for (InstanceState* x : S.identity) {
     for (const RelInfo& r : x->mapper->rels) {
       if (r.kind != RelKind::ManyToMany || !r.m2m_writer) continue;
       ManyCore* mc = r.many(x);

@@ -174,14 +174,14 @@ std::vector<InstanceState*> selectin_one(SessionImpl& S, const RelInfo& r,
       set_reference(oc, nullptr);
       continue;
     }
-    IdentityKey key(&t, vals);
     if (by_pk) {
-      auto hit = S.identity.find(key);
-      if (hit != S.identity.end() && !hit->second->has(kExpired)) {
-        set_reference(oc, hit->second->has(kMarkedDeleted) ? nullptr : hit->second);
+      InstanceState* hit = S.identity.find(t, vals);
+      if (hit && !hit->has(kExpired)) {
+        set_reference(oc, hit->has(kMarkedDeleted) ? nullptr : hit);
         continue;
       }
     }
+    IdentityKey key(&t, vals);
     auto& v = want[key];
     if (v.empty()) keys.push_back(std::move(vals));
     v.push_back(oc);

@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "orm/identity_map.hpp"
 #include "retort/engine.hpp"
 #include "retort/error.hpp"
 #include "retort/orm/mapper.hpp"
@@ -79,6 +80,24 @@ struct IdentityKeyHash {
 
 /// The identity key of a persistent object (primary key part of its snapshot).
 IdentityKey identity_of(const InstanceState* s);
+
+// The snapshot (instance_state.hpp): per column, a copy of the member.
+inline const void* snapshot_field(const InstanceState* s, std::size_t col) {
+  const Mapper& m = *s->mapper;
+  return reinterpret_cast<const char*>(s) + m.snapshot_at + m.columns[col].snapshot_offset;
+}
+inline void* snapshot_field(InstanceState* s, std::size_t col) {
+  return const_cast<void*>(snapshot_field(static_cast<const InstanceState*>(s), col));
+}
+/// The snapshot's value of a column.
+inline Value snapshot_value(const InstanceState* s, std::size_t col) {
+  return s->mapper->columns[col].ops->get(snapshot_field(s, col));
+}
+/// The member still equals its snapshot copy (unchanged since load or flush).
+inline bool column_unchanged(const InstanceState* s, std::size_t col) {
+  const ColumnInfo& c = s->mapper->columns[col];
+  return c.ops->same(c.field(s->object), snapshot_field(s, col));
+}
 /// The current primary key values from the object's members.
 std::vector<Value> current_key(const InstanceState* s);
 /// "User(id=1)" / "transient User" for messages.
@@ -100,7 +119,7 @@ class SessionImpl {
   SessionOptions options;
   std::optional<Connection> conn;
   std::optional<Transaction> tx;
-  std::unordered_map<IdentityKey, InstanceState*, IdentityKeyHash> identity;
+  IdentityMap identity;                         ///< persistent objects by key
   std::vector<InstanceState*> pending;          ///< new objects, in add order
   std::vector<InstanceState*> deleted;          ///< marked, not flushed
   std::vector<InstanceState*> flushed_deleted;  ///< DELETEd in this transaction

@@ -13,6 +13,31 @@ namespace retort::orm::detail {
 
 namespace {
 
+/// The primary key of the current row (columns from `first`, in mapper
+/// column order), decoded as the key members' types: equal to the snapshot
+/// key of the object the row makes (so the identity map finds it), also
+/// where the driver's value differs (SQLite returns a DATE as text). A
+/// one-column key, the usual case, is not allocated.
+class RowKey {
+ public:
+  RowKey(const Mapper& m, const driver::Statement& st, int first) {
+    auto read = [&](int p) { return m.columns[std::size_t(p)].ops->read_value(st, first + p); };
+    if (m.pk.size() == 1) {
+      one_ = read(m.pk[0]);
+    } else {
+      for (int p : m.pk) several_.push_back(read(p));
+    }
+  }
+  RowKey(const RowKey&) = delete;
+  std::span<const Value> values() const {
+    return several_.empty() ? std::span<const Value>(&one_, 1) : std::span<const Value>(several_);
+  }
+
+ private:
+  Value one_;
+  std::vector<Value> several_;
+};
+
 void populate(InstanceState* s, const driver::Statement& st, int first) {
   const Mapper& m = *s->mapper;
   for (std::size_t i = 0; i < m.columns.size(); ++i)
@@ -70,41 +95,32 @@ std::string collection_order_sql(const RelInfo& r, const Dialect& d, std::string
 }
 
 InstanceState* SessionImpl::load_row(const Mapper& m, const driver::Statement& st, int first) {
-  IdentityKey key;
-  key.mapper = &m;
-  for (int p : m.pk) key.push(st.get_value(first + p));
-  auto it = identity.find(key);
-  if (it != identity.end()) {
-    InstanceState* s = it->second;
-    if (s->has(kExpired)) {
-      populate(s, st, first);
-      s->clear(kExpired);
+  RowKey key(m, st, first);
+  InstanceState* s = identity.find_or_add(m, key.values(), [&] {
+    InstanceState* n = m.create();
+    bind_loaded_object(n);
+    try {
+      populate(n, st, first);
+    } catch (...) {
+      m.destroy(n);
+      throw;
     }
-    return s;
-  }
-  InstanceState* s = m.create();
-  bind_loaded_object(s);
-  try {
+    n->set(kHasIdentity);
+    n->session = this;
+    return n;
+  });
+  if (s->has(kExpired)) {  // an object already in the map, to reload
     populate(s, st, first);
-  } catch (...) {
-    m.destroy(s);
-    throw;
+    s->clear(kExpired);
   }
-  s->set(kHasIdentity);
-  s->session = this;
-  identity.emplace(std::move(key), s);
   return s;
 }
 
 std::optional<InstanceState*> SessionImpl::find_identity(const Mapper& m, const Value& key) const {
   if (m.pk.size() != 1 || std::holds_alternative<bool>(key)) return std::nullopt;  // get() normalizes those
-  IdentityKey ik;
-  ik.mapper = &m;
-  ik.first = key;
-  ik.size = 1;
-  auto it = identity.find(ik);
-  if (it == identity.end() || it->second->has(kExpired)) return std::nullopt;
-  return it->second->has(kMarkedDeleted) ? nullptr : it->second;
+  InstanceState* s = identity.find(m, std::span(&key, 1));
+  if (!s || s->has(kExpired)) return std::nullopt;
+  return s->has(kMarkedDeleted) ? nullptr : s;
 }
 
 InstanceState* SessionImpl::get(const Mapper& m, std::vector<Value> key) {
@@ -120,10 +136,8 @@ InstanceState* SessionImpl::get(const Mapper& m, std::vector<Value> key) {
       if (c.type.kind != TypeKind::Boolean) key[k] = std::int64_t(*b);
     }
   }
-  IdentityKey ik(&m, key);
-  auto it = identity.find(ik);
-  if (it != identity.end() && !it->second->has(kExpired))
-    return it->second->has(kMarkedDeleted) ? nullptr : it->second;
+  InstanceState* hit = identity.find(m, key);
+  if (hit && !hit->has(kExpired)) return hit->has(kMarkedDeleted) ? nullptr : hit;
   // A miss flushes pending inserts and deletes (either may decide whether the
   // row exists) but does not scan loaded objects for changed columns: that
   // scan is O(objects held), and would make a loop of get() quadratic.

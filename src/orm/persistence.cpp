@@ -36,9 +36,8 @@ void UndoLog::undo() {
 
 void take_snapshot(InstanceState* s) {
   const Mapper& m = *s->mapper;
-  s->snapshot.resize(m.columns.size());
   for (std::size_t i = 0; i < m.columns.size(); ++i)
-    s->snapshot[i] = m.columns[i].ops->get(m.columns[i].field(s->object));
+    m.columns[i].ops->assign(snapshot_field(s, i), m.columns[i].field(s->object));
 }
 
 // Copies the parent's key into the child's foreign key columns for every
@@ -401,8 +400,7 @@ std::vector<InstanceState*> update_objects(SessionImpl& S, const Mapper& m,
     sync_foreign_keys(S, s, undo);
     std::uint64_t mask = 0;
     for (std::size_t i = 0; i < m.columns.size(); ++i)
-      if (!m.columns[i].ops->equals(m.columns[i].field(s->object), s->snapshot[i]))
-        mask |= std::uint64_t(1) << i;
+      if (!column_unchanged(s, i)) mask |= std::uint64_t(1) << i;
     if (!mask) continue;
     if (!conn) conn = &S.connection();
     if (!batch.empty() && mask != batch_mask) run_batch();
@@ -412,7 +410,7 @@ std::vector<InstanceState*> update_objects(SessionImpl& S, const Mapper& m,
     for (std::size_t i = 0; i < m.columns.size(); ++i)
       if (mask & (std::uint64_t(1) << i))
         params.push_back(m.columns[i].ops->get(m.columns[i].field(s->object)));
-    for (int p : m.pk) params.push_back(s->snapshot[std::size_t(p)]);
+    for (int p : m.pk) params.push_back(snapshot_value(s, std::size_t(p)));
     changed.push_back(s);
   }
   if (conn) run_batch();
@@ -442,7 +440,8 @@ void delete_objects(SessionImpl& S, const Mapper& m, const std::vector<InstanceS
     while (width < n) width *= 2;
     keys.clear();
     keys.reserve(width);
-    for (std::size_t i = 0; i < n; ++i) keys.push_back(objs[at + i]->snapshot[std::size_t(m.pk[0])]);
+    for (std::size_t i = 0; i < n; ++i)
+      keys.push_back(snapshot_value(objs[at + i], std::size_t(m.pk[0])));
     while (keys.size() < width) keys.push_back(keys.back());
     conn.execute(delete_in_sql(m, d, width), std::span<const Value>(keys));
   }

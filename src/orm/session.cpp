@@ -31,7 +31,7 @@ std::size_t hash_value(const Value& v) noexcept {
 IdentityKey identity_of(const InstanceState* s) {
   IdentityKey k;
   k.mapper = s->mapper;
-  for (int p : s->mapper->pk) k.push(s->snapshot[std::size_t(p)]);
+  for (int p : s->mapper->pk) k.push(snapshot_value(s, std::size_t(p)));
   return k;
 }
 
@@ -71,7 +71,7 @@ bool is_modified(const InstanceState* s) {
   if (!s || !s->has(kHasIdentity)) return false;
   const Mapper& m = *s->mapper;
   for (std::size_t i = 0; i < m.columns.size(); ++i)
-    if (!m.columns[i].ops->equals(m.columns[i].field(s->object), s->snapshot[i])) return true;
+    if (!column_unchanged(s, i)) return true;
   return false;
 }
 
@@ -92,10 +92,7 @@ void erase_from(std::vector<InstanceState*>& v, InstanceState* s) {
 }  // namespace
 
 void SessionImpl::forget(InstanceState* s) {
-  if (s->has(kHasIdentity)) {
-    auto it = identity.find(identity_of(s));
-    if (it != identity.end() && it->second == s) identity.erase(it);
-  }
+  if (s->has(kHasIdentity)) identity.erase(s);
   erase_from(pending, s);
   erase_from(deleted, s);
   erase_from(flushed_deleted, s);
@@ -109,8 +106,7 @@ void SessionImpl::add_one(InstanceState* s) {
                               " is already attached to another Session; expunge it there first");
   s->mapper->configure();
   if (s->has(kHasIdentity)) {
-    auto [it, fresh] = identity.emplace(identity_of(s), s);
-    if (!fresh && it->second != s)
+    if (identity.insert(s) != s)
       throw InvalidRequestError("Can't attach instance " + describe(s) +
                                 "; another instance with the same key is already in this Session");
   } else {
@@ -231,7 +227,6 @@ void SessionImpl::rollback() {
     forget(s);
     s->clear(kHasIdentity);
     s->clear(kInsertedInTx);
-    s->snapshot.clear();
     s->session = nullptr;
     for (const RelInfo& r : s->mapper->rels)  // its association rows are gone too
       if (r.kind == RelKind::ManyToMany) r.many(s)->m2m_base_.clear();
@@ -241,13 +236,13 @@ void SessionImpl::rollback() {
   // Objects DELETEd or marked in it are persistent again.
   for (auto* s : flushed_deleted) {
     s->clear(kDeletedFlushed);
-    identity.emplace(identity_of(s), s);
+    identity.insert(s);
   }
   flushed_deleted.clear();
   for (auto* s : deleted) s->clear(kMarkedDeleted);
   deleted.clear();
   // Everything else is expired: reloaded from the database on next access.
-  for (auto& [k, s] : identity) {
+  for (InstanceState* s : identity) {
     s->set(kExpired);
     unload_relationships(s);
   }
@@ -258,7 +253,7 @@ void SessionImpl::close() {
   end_transaction();
   std::vector<InstanceState*> all;
   all.reserve(identity.size() + pending.size());
-  for (auto& [k, s] : identity) all.push_back(s);
+  for (InstanceState* s : identity) all.push_back(s);
   for (auto* s : pending) all.push_back(s);
   for (auto* s : flushed_deleted) all.push_back(s);
   identity.clear();
@@ -299,7 +294,7 @@ void SessionImpl::refresh(InstanceState* s, bool cascade_too) {
     throw InvalidRequestError("Instance " + describe(s) + " is not persistent within this Session");
   std::vector<InstanceState*> objs;
   expire(s, cascade_too);
-  for (auto& [k, x] : identity)
+  for (InstanceState* x : identity)
     if (x->has(kExpired)) objs.push_back(x);
   for (auto* x : objs) {
     if (!x->has(kExpired)) continue;
@@ -395,7 +390,7 @@ void Session::close() { impl_->close(); }
 void Session::refresh_state(InstanceState* s) { impl_->refresh(s, true); }
 void Session::expire_state(InstanceState* s) { impl_->expire(s, true); }
 void Session::expire_all() {
-  for (auto& [k, s] : impl_->identity) {
+  for (InstanceState* s : impl_->identity) {
     s->set(orm::detail::kExpired);
     orm::detail::unload_relationships(s);
   }
@@ -407,7 +402,7 @@ void Session::expunge_state(InstanceState* s) {
 }
 void Session::expunge_all() {
   std::vector<InstanceState*> all;
-  for (auto& [k, s] : impl_->identity) all.push_back(s);
+  for (InstanceState* s : impl_->identity) all.push_back(s);
   for (auto* s : impl_->pending) all.push_back(s);
   for (auto* s : all)
     if (s->session == impl_.get()) impl_->expunge(s, false);

@@ -30,15 +30,11 @@ std::vector<int> unique_columns(const Mapper& m) {
   return out;
 }
 
-bool unchanged(const InstanceState* s, int col) {
-  const ColumnInfo& c = s->mapper->columns[std::size_t(col)];
-  return c.ops->equals(c.field(s->object), s->snapshot[std::size_t(col)]);
-}
-
 /// In the database (snapshots), y references x through r.
 bool references(const InstanceState* y, const RelInfo* r, const InstanceState* x) {
   for (std::size_t k = 0; k < r->fk_cols.size(); ++k)
-    if (y->snapshot[std::size_t(r->fk_cols[k])] != x->snapshot[std::size_t(r->ref_cols[k])]) return false;
+    if (snapshot_value(y, std::size_t(r->fk_cols[k])) != snapshot_value(x, std::size_t(r->ref_cols[k])))
+      return false;
   return true;
 }
 
@@ -110,7 +106,7 @@ std::vector<InstanceState*> release_unique_values(SessionImpl& S, const Mapper& 
     for (std::size_t k = 0; k < cols.size(); ++k) {
       const ColumnInfo& c = m.columns[std::size_t(cols[k])];
       Value v = c.ops->get(c.field(s->object));
-      if (is_null(v) || (changed_only && unchanged(s, cols[k]))) continue;
+      if (is_null(v) || (changed_only && column_unchanged(s, std::size_t(cols[k])))) continue;
       taken[k].insert(std::move(v));
       any = true;
     }
@@ -123,9 +119,9 @@ std::vector<InstanceState*> release_unique_values(SessionImpl& S, const Mapper& 
 
   auto releases = [&](InstanceState* s, bool updating) {
     for (std::size_t k = 0; k < cols.size(); ++k) {
-      const Value& old = s->snapshot[std::size_t(cols[k])];
+      const Value old = snapshot_value(s, std::size_t(cols[k]));
       if (is_null(old) || !taken[k].count(old)) continue;
-      if (!updating || !unchanged(s, cols[k])) return true;
+      if (!updating || !column_unchanged(s, std::size_t(cols[k]))) return true;
     }
     return false;
   };

@@ -55,6 +55,13 @@ void order_self_referential(const Mapper& m, std::vector<InstanceState*>& objs) 
   objs.swap(out);
 }
 
+// The primary key members differ from the snapshot: an UPDATE changes the key.
+bool key_changed(const InstanceState* s) {
+  for (int p : s->mapper->pk)
+    if (!column_unchanged(s, std::size_t(p))) return true;
+  return false;
+}
+
 bool is_orphan(const InstanceState* s) {
   for (const RelInfo* r : s->mapper->m2o_) {
     if (!cascade::has(r->back->cascade, cascade::delete_orphan)) continue;
@@ -83,7 +90,7 @@ void SessionImpl::flush() {
     std::vector<InstanceState*> orphans;
     for (auto* s : pending)
       if (s->has(kOrphanCandidate) && is_orphan(s)) orphans.push_back(s);
-    for (auto& [k, s] : identity)
+    for (InstanceState* s : identity)
       if (s->has(kOrphanCandidate) && !s->has(kMarkedDeleted) && is_orphan(s)) orphans.push_back(s);
     for (auto* s : orphans) {
       s->clear(kOrphanCandidate);
@@ -136,7 +143,7 @@ void SessionImpl::flush() {
       auto add_ins = grouper(ins);
       for (auto* s : pending) add_ins(s);
       auto add_upd = grouper(upd);
-      for (auto& [k, s] : identity)
+      for (InstanceState* s : identity)
         if (!s->has(kMarkedDeleted)) add_upd(s);
       auto add_del = grouper(del);
       for (auto* s : deleted) add_del(s);
@@ -170,25 +177,34 @@ void SessionImpl::flush() {
 
     // Everything was written: mark clean. Deleted rows leave the identity
     // map first: a new row may have taken a deleted row's key (SQLite reuses
-    // the highest rowid once its row is gone).
+    // the highest rowid once its row is gone). So do updated rows whose key
+    // changed (the map reads keys from snapshots, see identity_map.hpp);
+    // they re-enter after their new snapshots, all leaving before any
+    // enters, since two rows may have swapped keys.
     for (auto* s : deleted) {
       s->clear(kMarkedDeleted);
       s->set(kDeletedFlushed);
-      auto it = identity.find(identity_of(s));
-      if (it != identity.end() && it->second == s) identity.erase(it);
+      identity.erase(s);
       flushed_deleted.push_back(s);
     }
     deleted.clear();
+    std::vector<InstanceState*> rekeyed;
+    for (auto* s : updated_now)
+      if (key_changed(s)) {
+        identity.erase(s);
+        rekeyed.push_back(s);
+      }
     for (auto* s : inserted_now) {
       take_snapshot(s);
       s->set(kHasIdentity);
       s->set(kInsertedInTx);
-      identity.emplace(identity_of(s), s);
+      identity.insert(s);
       inserted.push_back(s);
     }
     pending.clear();
     for (auto* s : updated_now) take_snapshot(s);
-    for (auto& [k, s] : identity)
+    for (auto* s : rekeyed) identity.insert(s);
+    for (InstanceState* s : identity)
       for (const RelInfo* r : s->mapper->m2o_) r->one(s)->modified_ = false;
     m2m_mark_clean(*this);
   } catch (...) {

@@ -2,20 +2,22 @@
 // same heap block as every mapped object made by retort::make or loaded by a
 // Session.
 //
-// A block is `Block<T>`: an InstanceState header followed by the T. The header
-// holds the object's mapper, the owning Session (if any), the number of Ptr
-// handles to it, the loaded snapshot (column values as last read from or
-// written to the database; its primary-key part is the identity key) and a few
-// flags. Relationship members (One/Many) of T point at other blocks' headers.
+// A block is `Block<T>`: an InstanceState header followed by the T, then the
+// snapshot. The header holds the object's mapper, the owning Session (if
+// any), the number of Ptr handles to it and a few flags. The snapshot holds
+// the column values as last read from or written to the database (its
+// primary-key part is the identity key): a copy of each column member, as the
+// member's own type, laid out by the mapper (Mapper::snapshot_at,
+// ColumnInfo::snapshot_offset). It shares the block's allocation and holds no
+// Value variants, so it costs the size of the column members and no
+// allocation of its own (mapping.hpp makes and frees blocks).
+// Relationship members (One/Many) of T point at other blocks' headers.
 //
 // Thread safety: none. Objects, their handles and their Session are confined
 // to one thread at a time (the counts are not atomic).
 #pragma once
 
 #include <cstdint>
-#include <vector>
-
-#include "retort/value.hpp"
 
 namespace retort::orm::detail {
 
@@ -40,7 +42,6 @@ struct InstanceState {
   std::uint32_t external = 0;      ///< Ptr handles
   std::uint32_t mark = 0;          ///< collector epoch
   std::uint16_t flags = 0;
-  std::vector<Value> snapshot;     ///< column values as in the database (empty before insert)
 
   bool has(StateFlags f) const { return (flags & f) != 0; }
   void set(StateFlags f) { flags = std::uint16_t(flags | f); }
@@ -49,7 +50,7 @@ struct InstanceState {
   bool pinned() const { return external > 0 || session != nullptr || has(kQueued); }
 };
 
-/// The heap block behind a Ptr<T>.
+/// The heap block behind a Ptr<T> (followed by the snapshot, see above).
 template <class T>
 struct Block : InstanceState {
   T value;

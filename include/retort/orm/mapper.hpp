@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -37,13 +38,22 @@ struct ColumnOps {
   Value (*get)(const void* field);
   void (*set)(void* field, const Value& v);  ///< throws ConversionError
   void (*read)(const driver::Statement& s, int col, void* field);
+  /// The column decoded as M, as a Value: equal to what get(field) gives
+  /// after read (a row's key compared with snapshots, loading.cpp).
+  Value (*read_value)(const driver::Statement& s, int col);
   bool (*equals)(const void* field, const Value& v);
   bool (*is_unset)(const void* field);  ///< 0 / nullopt: an autoincrement key to generate
+  // The snapshot's copy of the member, an M of its own (instance_state.hpp).
+  void (*construct)(void* copy);                 ///< default-constructs an M
+  void (*destroy)(void* copy);
+  void (*assign)(void* copy, const void* field);
+  bool (*same)(const void* field, const void* copy);
 };
 
 struct ColumnInfo {
   std::string name;
   std::size_t offset = 0;
+  std::size_t snapshot_offset = 0;  ///< of the member's copy, from the snapshot's start
   const ColumnOps* ops = nullptr;
   SqlType type;
   bool nullable = false;
@@ -141,6 +151,8 @@ struct Mapper {
   int autoinc = -1;         ///< the column whose value the database generates
   InstanceState* (*create)() = nullptr;  ///< a default-constructed block (members unbound)
   void (*destroy)(InstanceState*) = nullptr;
+  std::size_t snapshot_at = 0;    ///< where a block's snapshot starts (after the Block<T>)
+  std::size_t snapshot_size = 0;  ///< the columns' copies, laid out in column order
 
   /// Resolves relationships and foreign keys against the other mappers and
   /// builds the schema Table. Idempotent; throws ArgumentError on a mapping
@@ -171,6 +183,7 @@ struct ColumnOpsFor {
   static void read(const driver::Statement& s, int col, void* f) {
     *static_cast<M*>(f) = read_column<M>(s, col);
   }
+  static Value read_value(const driver::Statement& s, int col) { return to_value(read_column<M>(s, col)); }
   static bool equals(const void* f, const Value& v);
   static bool is_unset(const void* f) {
     const M& m = *static_cast<const M*>(f);
@@ -182,7 +195,14 @@ struct ColumnOpsFor {
       return false;
     }
   }
-  static constexpr ColumnOps ops{&get, &set, &read, &equals, &is_unset};
+  static void construct(void* c) { new (c) M(); }
+  static void destroy(void* c) { static_cast<M*>(c)->~M(); }
+  static void assign(void* c, const void* f) { *static_cast<M*>(c) = *static_cast<const M*>(f); }
+  static bool same(const void* f, const void* c) {
+    return *static_cast<const M*>(f) == *static_cast<const M*>(c);
+  }
+  static constexpr ColumnOps ops{&get, &set, &read, &read_value, &equals, &is_unset,
+                                 &construct, &destroy, &assign, &same};
 };
 
 [[noreturn]] void throw_value_mismatch(const Value& v, const char* want);

@@ -19,9 +19,11 @@
 // between its tables, throws ArgumentError at first use of the type.
 #pragma once
 
+#include <cassert>
 #include <concepts>
 #include <cstddef>
 #include <memory>
+#include <new>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -166,6 +168,9 @@ class Definer {
     c.name = std::move(name);
     c.offset = member_offset(mp);
     c.ops = &ColumnOpsFor<M>::ops;
+    static_assert(alignof(M) <= 8, "snapshot_at() aligns the snapshot to 8");
+    c.snapshot_offset = (m_.snapshot_size + alignof(M) - 1) & ~(alignof(M) - 1);
+    m_.snapshot_size = c.snapshot_offset + sizeof(M);
     c.type = default_sql_type<M>();
     c.nullable = NullableColumnValue<M>;
     (apply(c, opts), ...);
@@ -332,13 +337,60 @@ class Definer {
   Mapper& m_;
 };
 
+// A block and its snapshot share one allocation (instance_state.hpp): the
+// Block<T>, then the columns' copies from snapshot_at<T>() on, measured
+// from the InstanceState (the block's only base, at its start).
+template <class T>
+constexpr std::size_t snapshot_at() {
+  return (sizeof(Block<T>) + 7) & ~std::size_t(7);  // Definer::column: no copy needs more
+}
+template <class T>
+constexpr bool overaligned_block = alignof(Block<T>) > __STDCPP_DEFAULT_NEW_ALIGNMENT__;
+
+template <class T>
+void free_block_memory(void* mem, std::size_t size) {
+  if constexpr (overaligned_block<T>) {
+    ::operator delete(mem, size, std::align_val_t(alignof(Block<T>)));
+  } else {
+    ::operator delete(mem, size);
+  }
+}
+
+/// A Block<T>(&m, a...) with its snapshot's copies default-constructed.
+template <class T, class... A>
+Block<T>* new_block(const Mapper& m, A&&... a) {
+  const std::size_t size = snapshot_at<T>() + m.snapshot_size;
+  void* mem;
+  if constexpr (overaligned_block<T>) {
+    mem = ::operator new(size, std::align_val_t(alignof(Block<T>)));
+  } else {
+    mem = ::operator new(size);
+  }
+  Block<T>* b;
+  try {
+    b = new (mem) Block<T>(&m, static_cast<A&&>(a)...);
+  } catch (...) {
+    free_block_memory<T>(mem, size);
+    throw;
+  }
+  assert(static_cast<void*>(static_cast<InstanceState*>(b)) == mem);  // see snapshot_field
+  char* snapshot = static_cast<char*>(mem) + snapshot_at<T>();
+  for (const ColumnInfo& c : m.columns) c.ops->construct(snapshot + c.snapshot_offset);
+  return b;
+}
+
 template <class T>
 InstanceState* create_block() {
-  return new Block<T>(&mapper_of<T>());
+  return new_block<T>(mapper_of<T>());
 }
 template <class T>
 void destroy_block(InstanceState* s) {
-  delete static_cast<Block<T>*>(s);
+  const Mapper& m = *s->mapper;
+  auto* b = static_cast<Block<T>*>(s);
+  char* snapshot = reinterpret_cast<char*>(b) + snapshot_at<T>();
+  for (const ColumnInfo& c : m.columns) c.ops->destroy(snapshot + c.snapshot_offset);
+  b->~Block<T>();
+  free_block_memory<T>(b, snapshot_at<T>() + m.snapshot_size);
 }
 
 /// The runtime mapper of T, built on first use (thread-safe).
@@ -355,6 +407,7 @@ const Mapper& mapper_of() {
       m.type_name = m.table_name;
       m.create = &create_block<T>;
       m.destroy = &destroy_block<T>;
+      m.snapshot_at = snapshot_at<T>();
       Definer<T> d(m);
       Mapping<T>::define(d);
       return true;
@@ -389,7 +442,7 @@ template <Mapped T>
 Ptr<T> make(T value = T{}) {
   const auto& m = orm::detail::mapper_of<T>();
   m.configure();
-  auto* b = new orm::detail::Block<T>(&m, std::move(value));
+  auto* b = orm::detail::new_block<T>(m, std::move(value));
   Ptr<T> p(static_cast<orm::detail::InstanceState*>(b));
   orm::detail::bind_new_object(b);
   return p;

@@ -24,6 +24,7 @@
 
 #include "retort/orm/instance_state.hpp"
 #include "retort/orm/ptr.hpp"
+#include "retort/value.hpp"
 
 namespace retort::orm::detail {
 
