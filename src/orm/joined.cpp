@@ -91,7 +91,9 @@ JoinedLoader::JoinedLoader(const Mapper& m, const sql::SelectBase& base,
     if (st != LoadStrategy::joined) continue;
     if (r.viewonly) continue;  // its condition names the unaliased table: selectin
     if (limited && (r.kind == RelKind::OneToMany || r.kind == RelKind::ManyToMany)) continue;
-    auto steps = relationship_joins(r, owner_table, "_" + std::to_string(joins_.size() + 1));
+    std::string suffix = "_";  // (not "_" + to_string(): GCC 12 warns -Wrestrict)
+    suffix += std::to_string(joins_.size() + 1);
+    auto steps = relationship_joins(r, owner_table, suffix);
     const sql::detail::NodePtr& at = steps.back().table;
     joins_.push_back(Join{&r, next_column(), {}, {}, {}});
     for (const auto& c : t.columns) ext.columns.push_back(sql::detail::make_column(at, c.name, c.type.kind));
