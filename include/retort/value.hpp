@@ -40,7 +40,9 @@ inline bool is_null(const Value& v) noexcept { return std::holds_alternative<Nul
 /// Never used to build SQL: values are always bound parameters.
 std::string to_display(const Value& v);
 
-/// Renders a parameter list as SQLAlchemy's echo does: ('Alice', 1)
+/// Renders a parameter list as SQLAlchemy's echo does: ('Alice', 1). A list
+/// of more than 28 values shows the first 24, "... N more of M parameters
+/// ...", and the last 3.
 std::string to_display(const std::vector<Value>& params);
 
 /// ISO 8601 text forms, used by both dialects' wire formats.

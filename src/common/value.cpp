@@ -78,8 +78,19 @@ std::string to_display(const Value& v) {
 }
 
 std::string to_display(const std::vector<Value>& params) {
+  // A multi-row INSERT binds thousands of values: show the head and the
+  // tail, as SQLAlchemy's "... displaying 10 of N ..." does, so that an echo
+  // line or an error message stays readable. (The error object keeps them all.)
+  constexpr std::size_t kHead = 24, kTail = 3;
+  const bool cut = params.size() > kHead + kTail + 1;
   std::string out = "(";
   for (std::size_t i = 0; i < params.size(); ++i) {
+    if (cut && i == kHead) {
+      out += ", ... " + std::to_string(params.size() - kHead - kTail) + " more of " +
+             std::to_string(params.size()) + " parameters ...";
+      i = params.size() - kTail - 1;
+      continue;
+    }
     if (i) out += ", ";
     out += to_display(params[i]);
   }

@@ -46,6 +46,24 @@ TEST_P(ErrorsTest, UniqueViolationCarriesSqlAndParameters) {
   EXPECT_FALSE(e.driver_message().empty());
 }
 
+// A multi-row INSERT binds many values: the message shows the first 24 and
+// the last 3, the error object keeps them all.
+TEST_P(ErrorsTest, LongParameterListsAreShortenedInMessagesOnly) {
+  std::string sql = "INSERT INTO owner (id, email) VALUES ";
+  std::vector<Value> params;
+  for (int i = 0; i < 100; ++i) {
+    sql += (i ? ", (" : "(") + ph(2 * i + 1) + ", " + ph(2 * i + 2) + ")";
+    params.push_back(std::int64_t{100 + i});
+    params.push_back(std::string(i == 99 ? "a@x" : "row" + std::to_string(i) + "@x"));
+  }
+  auto e = violation(sql, params);
+  EXPECT_EQ(e.params().size(), 200u);
+  std::string what = e.what();
+  EXPECT_NE(what.find("(100, 'row0@x', 101,"), std::string::npos) << what;
+  EXPECT_NE(what.find(", ... 173 more of 200 parameters ..., 'row98@x', 199, 'a@x')"), std::string::npos) << what;
+  EXPECT_EQ(what.find("'row50@x'"), std::string::npos) << what;
+}
+
 TEST_P(ErrorsTest, ForeignKeyNotNullAndCheckViolations) {
   auto fk = violation("INSERT INTO pet (id, owner_id) VALUES (1, " + ph(1) + ")", {std::int64_t{42}});
   EXPECT_EQ(fk.code(), is_postgres() ? "23503" : "SQLITE_CONSTRAINT_FOREIGNKEY");
