@@ -120,6 +120,12 @@ void SessionImpl::add(InstanceState* s) {
   // Walk the save-update cascade from the newly added object; objects already
   // in the Session were cascaded when they were added or linked.
   // Breadth first, so that objects are inserted in the order they are reached.
+  // Most adds of a bulk load reach nothing else: then no work list is made.
+  bool reaches_others = false;
+  for (const RelInfo& r : s->mapper->rels)
+    if (cascade::has(r.cascade, cascade::save_update))
+      for_each_linked(r, s, [&](InstanceState*) { reaches_others = true; });
+  if (!reaches_others) return add_one(s);
   std::vector<InstanceState*> work{s};
   for (std::size_t i = 0; i < work.size(); ++i) {
     InstanceState* x = work[i];
