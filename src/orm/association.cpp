@@ -2,7 +2,7 @@
 // in-memory links on both sides, lazy loading and the association rows
 // written by a flush. Every link is stored on both ends (both Many<>), so the
 // collector sees it. The writer side of each pair (m2m_writer) keeps the
-// target keys of the rows known to be in the database (ManyCore::m2m_base_);
+// target keys of the rows known to be in the database (ManyCore::m2m_base);
 // a flush writes the difference between that and the loaded collection.
 #include <algorithm>
 #include <tuple>
@@ -174,9 +174,9 @@ void set_m2m_collection(ManyCore* mc, const std::vector<InstanceState*>& found) 
   InstanceState* s = mc->owner_;
   const RelInfo& r = *mc->rel_;
   std::vector<InstanceState*> items;
-  mc->m2m_base_.clear();
+  mc->m2m_base().clear();
   for (auto* x : found) {
-    mc->m2m_base_.push_back(key_of(x));
+    mc->m2m_base().push_back(key_of(x));
     if (x->has(kMarkedDeleted)) continue;
     items.push_back(x);
     ManyCore* bc = r.back->many(x);
@@ -302,10 +302,10 @@ void m2m_write(SessionImpl& S) {
         if (live_in(c, S)) cur.push_back(key_of(c));
       }
       Value own = key_of(x);
-      for (const Value& k : mc->m2m_base_)
+      for (const Value& k : mc->m2m_base())
         if (std::find(cur.begin(), cur.end(), k) == cur.end()) run(S, del(r, true), {own, k});
       for (const Value& k : cur) {
-        if (std::find(mc->m2m_base_.begin(), mc->m2m_base_.end(), k) != mc->m2m_base_.end()) continue;
+        if (std::find(mc->m2m_base().begin(), mc->m2m_base().end(), k) != mc->m2m_base().end()) continue;
         const Dialect& d = dialect();
         std::string sql = "INSERT INTO ";
         d.append_identifier(sql, r.secondary);
@@ -332,10 +332,10 @@ void m2m_mark_clean(SessionImpl& S) {
       if (r.kind != RelKind::ManyToMany || !r.m2m_writer) continue;
       ManyCore* mc = r.many(x);
       if (!mc->loaded_) continue;
-      mc->m2m_base_.clear();
+      mc->m2m_base().clear();
       for (std::size_t i = 0, n = r.mops.size(mc); i < n; ++i) {
         InstanceState* c = r.mops.at(mc, i);
-        if (live_in(c, S) && c->has(kHasIdentity)) mc->m2m_base_.push_back(key_of(c));
+        if (live_in(c, S) && c->has(kHasIdentity)) mc->m2m_base().push_back(key_of(c));
       }
     }
   }
@@ -353,14 +353,14 @@ void m2m_unload(InstanceState* s, const RelInfo& r) {
     ManyCore* bc = r.back->many(c);
     r.back->mops.erase(bc, s);
     bc->loaded_ = false;
-    bc->m2m_base_.clear();
+    bc->m2m_base().clear();
     queue_trial(c);
   }
   r.mops.clear(mc);
   for (auto* c : keep) r.mops.push(mc, c);
   mc->loaded_ = false;
   mc->raise_ = false;
-  mc->m2m_base_.clear();
+  mc->m2m_base().clear();
 }
 
 }  // namespace retort::orm::detail

@@ -235,7 +235,7 @@ void SessionImpl::rollback() {
     s->clear(kInsertedInTx);
     s->session = nullptr;
     for (const RelInfo& r : s->mapper->rels)  // its association rows are gone too
-      if (r.kind == RelKind::ManyToMany) r.many(s)->m2m_base_.clear();
+      if (r.kind == RelKind::ManyToMany) r.many(s)->m2m_base().clear();
     queue_trial(s);
   }
   inserted.clear();

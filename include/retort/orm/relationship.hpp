@@ -20,6 +20,7 @@
 
 #include <cstddef>
 #include <initializer_list>
+#include <memory>
 #include <vector>
 
 #include "retort/orm/instance_state.hpp"
@@ -84,7 +85,14 @@ class ManyCore : public RelCore {
 
   /// ManyToMany: target keys of the association rows known to be in the
   /// database (set by a load or a flush); a flush writes the difference.
-  std::vector<Value> m2m_base_;
+  /// Made on first use: other collections pay one pointer, not a vector.
+  std::vector<Value>& m2m_base() {
+    if (!m2m_base_) m2m_base_ = std::make_unique<std::vector<Value>>();
+    return *m2m_base_;
+  }
+
+ private:
+  std::unique_ptr<std::vector<Value>> m2m_base_;
 };
 
 }  // namespace retort::orm::detail
