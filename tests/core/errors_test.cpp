@@ -7,13 +7,11 @@
 namespace retort {
 namespace {
 
-class ErrorsTest : public testing::BackendTest {
+class ErrorsTest : public testing::ConnectedTest {
  protected:
   void SetUp() override {
-    BackendTest::SetUp();
+    ConnectedTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    engine_.emplace(db().engine());
-    conn_.emplace(engine_->connect());
     conn_->execute_script(
         "CREATE TABLE owner (id INTEGER PRIMARY KEY, email VARCHAR(50) NOT NULL UNIQUE, age INTEGER CHECK (age >= 0))");
     conn_->execute_script("CREATE TABLE pet (id INTEGER PRIMARY KEY, owner_id INTEGER REFERENCES owner (id))");
@@ -31,8 +29,6 @@ class ErrorsTest : public testing::BackendTest {
     ADD_FAILURE() << "no IntegrityError for " << sql;
     return IntegrityError("", "", {}, "");
   }
-  std::optional<Engine> engine_;
-  std::optional<Connection> conn_;
 };
 
 TEST_P(ErrorsTest, UniqueViolationCarriesSqlAndParameters) {

@@ -23,15 +23,8 @@ std::vector<testing::Backend> postgresql_only() {
   return out;
 }
 
-class PqBinaryTest : public testing::BackendTest {
+class PqBinaryTest : public testing::ConnectedTest {
  protected:
-  void SetUp() override {
-    BackendTest::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    engine_.emplace(db().engine());
-    conn_.emplace(engine_->connect());
-  }
-
   // Runs `sql` (one row) kExecutions times and calls check(row, execution)
   // on each row. Execution 0 reads text; 1 prepares, then 1 and 2 read binary
   // (unless a column's type keeps the statement in text).
@@ -60,8 +53,6 @@ class PqBinaryTest : public testing::BackendTest {
     each_execution(sql, [](const Result& r, int) { EXPECT_THROW((void)r.get<T>(0), ConversionError); });
   }
 
-  std::optional<Engine> engine_;
-  std::optional<Connection> conn_;
 };
 
 TEST_P(PqBinaryTest, IntegerLimitsAndSigns) {

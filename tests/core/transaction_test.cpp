@@ -6,13 +6,11 @@
 namespace retort {
 namespace {
 
-class TransactionTest : public testing::BackendTest {
+class TransactionTest : public testing::ConnectedTest {
  protected:
   void SetUp() override {
-    BackendTest::SetUp();
+    ConnectedTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    engine_.emplace(db().engine());
-    conn_.emplace(engine_->connect());
     conn_->execute_script("CREATE TABLE acc (v INTEGER)");
   }
   void insert(int v) {
@@ -20,8 +18,6 @@ class TransactionTest : public testing::BackendTest {
     conn_->execute(sql, {Value(std::int64_t{v})});
   }
   std::int64_t count() { return conn_->execute("SELECT count(*) FROM acc").scalar_one<std::int64_t>(); }
-  std::optional<Engine> engine_;
-  std::optional<Connection> conn_;
 };
 
 TEST_P(TransactionTest, CommitKeepsWork) {

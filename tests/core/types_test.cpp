@@ -12,13 +12,11 @@ namespace {
 
 using namespace std::chrono;
 
-class TypesTest : public testing::BackendTest {
+class TypesTest : public testing::ConnectedTest {
  protected:
   void SetUp() override {
-    BackendTest::SetUp();
+    ConnectedTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    engine_.emplace(db().engine());
-    conn_.emplace(engine_->connect());
     MetaData md;
     auto& t = md.add_table("vals");
     t.add(Column("id", types::Integer).primary_key());
@@ -44,8 +42,6 @@ class TypesTest : public testing::BackendTest {
     EXPECT_TRUE(r.next());
     return r.get<T>(0);
   }
-  std::optional<Engine> engine_;
-  std::optional<Connection> conn_;
 };
 
 TEST_P(TypesTest, Integers) {

@@ -12,13 +12,11 @@
 
 namespace sqltest {
 
-class SqlTest : public retort::testing::BackendTest {
+class SqlTest : public retort::testing::ConnectedTest {
  protected:
   void SetUp() override {
-    BackendTest::SetUp();
+    ConnectedTest::SetUp();
     if (IsSkipped() || HasFailure()) return;
-    engine_.emplace(db().engine());
-    conn_.emplace(engine_->connect());
     using namespace retort;
     auto& users = meta_.add_table("users");
     users.add(Column("id", types::BigInteger).primary_key());
@@ -29,11 +27,6 @@ class SqlTest : public retort::testing::BackendTest {
     posts.add(Column("content", types::Text));
     posts.add(Column("user_id", types::BigInteger).references("users", "id"));
     meta_.create_all(*conn_);
-  }
-  void TearDown() override {
-    conn_.reset();
-    engine_.reset();
-    BackendTest::TearDown();
   }
 
   /// users: (1 Alice) (2 Bob) (3 carol); posts: (1 "First Post" "c1" 1)
@@ -56,10 +49,6 @@ class SqlTest : public retort::testing::BackendTest {
   Users u;
   Posts p;
   retort::MetaData meta_;
-
- private:
-  std::optional<retort::Engine> engine_;
-  std::optional<retort::Connection> conn_;
 };
 
 #define SQL_INSTANTIATE(Fixture)                                                                   \

@@ -13,6 +13,8 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -87,6 +89,25 @@ class BackendTest : public ::testing::TestWithParam<Backend> {
 
  private:
   std::unique_ptr<ScratchDatabase> db_;
+};
+
+/// BackendTest with an engine and one connection on the scratch database
+/// (engine_, conn_), closed before the database goes away.
+class ConnectedTest : public BackendTest {
+ protected:
+  void SetUp() override {
+    BackendTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    engine_.emplace(db().engine());
+    conn_.emplace(engine_->connect());
+  }
+  void TearDown() override {
+    conn_.reset();
+    engine_.reset();
+    BackendTest::TearDown();
+  }
+  std::optional<Engine> engine_;
+  std::optional<Connection> conn_;
 };
 
 }  // namespace retort::testing
