@@ -46,11 +46,11 @@ TEST_P(ErrorsTest, UniqueViolationCarriesSqlAndParameters) {
 // the last 3, the error object keeps them all.
 TEST_P(ErrorsTest, LongParameterListsAreShortenedInMessagesOnly) {
   std::string sql = "INSERT INTO owner (id, email) VALUES ";
-  std::vector<Value> params;
+  std::vector<Value> params(200);
   for (int i = 0; i < 100; ++i) {
     sql += (i ? ", (" : "(") + ph(2 * i + 1) + ", " + ph(2 * i + 2) + ")";
-    params.push_back(std::int64_t{100 + i});
-    params.push_back(std::string(i == 99 ? "a@x" : "row" + std::to_string(i) + "@x"));
+    params[std::size_t(2 * i)] = std::int64_t{100 + i};
+    params[std::size_t(2 * i + 1)] = i == 99 ? std::string("a@x") : "row" + std::to_string(i) + "@x";
   }
   auto e = violation(sql, params);
   EXPECT_EQ(e.params().size(), 200u);
