@@ -130,44 +130,10 @@ void m2m_unlink(ManyCore* mc, InstanceState* child) {
 }
 
 void m2m_load(SessionImpl& S, ManyCore* mc) {
-  InstanceState* s = mc->owner_;
+  // The selectin query for one owner: one SELECT, and the collection set.
   const RelInfo& r = *mc->rel_;
-  const Mapper& t = *r.target;
-  Connection& c = S.connection();
-  const Dialect& d = c.dialect();
-  const std::string& tpk = t.columns[std::size_t(r.back->ref_cols.at(0))].name;
-  // SELECT <target> FROM t JOIN sec ON sec.remote = t.pk WHERE sec.local = ? ORDER BY t.pk
-  std::string sql = "SELECT " + t.sql(d).select_columns + " FROM ";
-  d.append_identifier(sql, t.table_name);
-  sql += " JOIN ";
-  d.append_identifier(sql, r.secondary);
-  sql += " ON ";
-  d.append_identifier(sql, r.secondary);
-  sql += '.';
-  d.append_identifier(sql, r.sec_remote);
-  sql += " = ";
-  d.append_identifier(sql, t.table_name);
-  sql += '.';
-  d.append_identifier(sql, tpk);
-  sql += " WHERE ";
-  d.append_identifier(sql, r.secondary);
-  sql += '.';
-  d.append_identifier(sql, r.sec_local);
-  sql += " = ";
-  d.append_placeholder(sql, 1);
-  sql += " ORDER BY ";
-  d.append_identifier(sql, t.table_name);
-  sql += '.';
-  d.append_identifier(sql, tpk);
-  std::vector<Value> params{key_of(s)};
-  std::vector<InstanceState*> found;
-  {
-    Result res = c.execute(sql, std::span<const Value>(params));
-    while (res.next()) found.push_back(S.load_row(t, res.statement(), 0));
-  }
-  if (mc->loaded_) return;  // a nested load got there first
-  set_m2m_collection(mc, found);
-  apply_default_loaders(S, t, found);
+  std::vector<InstanceState*> found = m2m_selectin(S, r, {mc->owner_});
+  apply_default_loaders(S, *r.target, found);
 }
 
 void set_m2m_collection(ManyCore* mc, const std::vector<InstanceState*>& found) {
