@@ -125,7 +125,7 @@ class SessionImpl {
   std::vector<InstanceState*> flushed_deleted;  ///< DELETEd in this transaction
   std::vector<InstanceState*> inserted;         ///< INSERTed in this transaction
   bool flushing = false;
-  int no_autoflush = 0;  ///< > 0 while a cascade walk loads collections
+  int no_autoflush = 0;  ///< > 0 while a cascade walk loads collections (NoAutoflush)
 
   /// The connection, beginning the transaction on first use (emits BEGIN).
   Connection& connection();
@@ -170,6 +170,19 @@ class SessionImpl {
   /// The lazy load of a member whose rows are found by a foreign key in
   /// the target (one-to-many, one-to-one) or an association table.
   void load_children(RelCore* rc);
+};
+
+/// While alive, loads through S do not autoflush: for work that is half done
+/// when it loads (a delete cascade, a one-to-one assignment).
+class NoAutoflush {
+ public:
+  explicit NoAutoflush(SessionImpl& S) : n_(S.no_autoflush) { ++n_; }
+  ~NoAutoflush() { --n_; }
+  NoAutoflush(const NoAutoflush&) = delete;
+  NoAutoflush& operator=(const NoAutoflush&) = delete;
+
+ private:
+  int& n_;
 };
 
 // loading.cpp: filling relationships from loaded rows (no SQL).

@@ -61,12 +61,7 @@ void check_no_cycle(const RelInfo* r, InstanceState* owner, InstanceState* t) {
 /// autoflush: the assignment is half made.
 void load_for_replace(OneCore* oc) {
   if (oc->loaded_ || !oc->owner_->session) return;
-  SessionImpl* S = oc->owner_->session;
-  ++S->no_autoflush;
-  struct Guard {
-    int& n;
-    ~Guard() { --n; }
-  } guard{S->no_autoflush};
+  NoAutoflush guard(*oc->owner_->session);
   oc->target();
 }
 

@@ -151,11 +151,7 @@ void SessionImpl::remove(InstanceState* s) {
   deleted.push_back(s);
   // The delete cascade (loads collections that are not loaded: SELECT),
   // without autoflush: the deletion is only half registered until it ends.
-  ++no_autoflush;
-  struct Guard {
-    int& n;
-    ~Guard() { --n; }
-  } guard{no_autoflush};
+  NoAutoflush guard(*this);
   for (const RelInfo& r : s->mapper->rels) {
     if (!cascade::has(r.cascade, cascade::remove)) continue;
     // passive_deletes: the database deletes the rows not loaded; the
