@@ -190,9 +190,8 @@ struct Found {
   std::int64_t found = 0, namelen = 0;
 };
 
-Prepared w5a(const Target& t, const Sizes& z) {
-  auto r = open(t, Seed{z.w5_users, 0});
-  r->users = r->session->query<OUser>().all();  // untimed: every user in the identity map
+// The timed part of W5a and W5b: z.w5_lookups get() calls by primary key.
+Prepared lookups(std::shared_ptr<Run> r, const Sizes& z) {
   auto f = std::make_shared<Found>();
   return {[r, f, n = z.w5_users, l = z.w5_lookups] {
             auto& s = *r->session;
@@ -206,19 +205,14 @@ Prepared w5a(const Target& t, const Sizes& z) {
           [f] { return lookup_digest(f->found, f->namelen); }, counter(r)};
 }
 
+Prepared w5a(const Target& t, const Sizes& z) {
+  auto r = open(t, Seed{z.w5_users, 0});
+  r->users = r->session->query<OUser>().all();  // untimed: every user in the identity map
+  return lookups(r, z);
+}
+
 Prepared w5b(const Target& t, const Sizes& z) {
-  auto r = open(t, Seed{z.w5_users, 0});  // a fresh Session: every get() misses and SELECTs
-  auto f = std::make_shared<Found>();
-  return {[r, f, n = z.w5_users, l = z.w5_lookups] {
-            auto& s = *r->session;
-            for (std::int64_t k = 0; k < l; ++k) {
-              if (auto u = s.get<OUser>(lookup_id(k, n))) {
-                ++f->found;
-                f->namelen += static_cast<std::int64_t>(u->name.size());
-              }
-            }
-          },
-          [f] { return lookup_digest(f->found, f->namelen); }, counter(r)};
+  return lookups(open(t, Seed{z.w5_users, 0}), z);  // a fresh Session: every get() misses and SELECTs
 }
 
 // W6, W7 -------------------------------------------------------------------
