@@ -254,12 +254,12 @@ void m2m_write(SessionImpl& S) {
   };
   // Rows of deleted objects (before their DELETE).
   for (auto* s : S.deleted)
-    for (const RelInfo& r : s->mapper->rels)
-      if (r.kind == RelKind::ManyToMany) run(S, del(r, false), {key_of(s)});
+    for (const RelInfo* r : s->mapper->m2m_) run(S, del(*r, false), {key_of(s)});
   auto visit = [&](InstanceState* x) {
     if (x->has(kMarkedDeleted)) return;
-    for (const RelInfo& r : x->mapper->rels) {
-      if (r.kind != RelKind::ManyToMany || !r.m2m_writer) continue;
+    for (const RelInfo* rp : x->mapper->m2m_) {
+      const RelInfo& r = *rp;
+      if (!r.m2m_writer) continue;
       ManyCore* mc = r.many(x);
       if (!mc->loaded_) continue;  // links change only through loaded collections
       std::vector<Value> cur;
@@ -292,17 +292,16 @@ void m2m_write(SessionImpl& S) {
   for (InstanceState* x : S.identity) visit(x);
 }
 
-void m2m_mark_clean(SessionImpl& S) {
-  for (InstanceState* x : S.identity) {
-    for (const RelInfo& r : x->mapper->rels) {
-      if (r.kind != RelKind::ManyToMany || !r.m2m_writer) continue;
-      ManyCore* mc = r.many(x);
-      if (!mc->loaded_) continue;
-      mc->m2m_base().clear();
-      for (std::size_t i = 0, n = r.mops.size(mc); i < n; ++i) {
-        InstanceState* c = r.mops.at(mc, i);
-        if (live_in(c, S) && c->has(kHasIdentity)) mc->m2m_base().push_back(key_of(c));
-      }
+void m2m_mark_clean(SessionImpl& S, InstanceState* x) {
+  for (const RelInfo* rp : x->mapper->m2m_) {
+    const RelInfo& r = *rp;
+    if (!r.m2m_writer) continue;
+    ManyCore* mc = r.many(x);
+    if (!mc->loaded_) continue;
+    mc->m2m_base().clear();
+    for (std::size_t i = 0, n = r.mops.size(mc); i < n; ++i) {
+      InstanceState* c = r.mops.at(mc, i);
+      if (live_in(c, S) && c->has(kHasIdentity)) mc->m2m_base().push_back(key_of(c));
     }
   }
 }

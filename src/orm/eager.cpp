@@ -90,7 +90,7 @@ std::vector<Value> values_of(const InstanceState* s, const std::vector<int>& col
   const Mapper& m = *s->mapper;
   for (int c : cols) {
     const ColumnInfo& ci = m.columns[std::size_t(c)];
-    Value v = ci.ops->get(ci.field(s->object));
+    Value v = ci.ops->get(ci.field(s->object()));
     if (is_null(v)) return {};
     out.push_back(std::move(v));
   }

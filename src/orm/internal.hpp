@@ -22,8 +22,8 @@ class Dialect;
 
 namespace retort::orm::detail {
 
-inline OneCore* RelInfo::one(InstanceState* s) const { return one_at(s->object, offset); }
-inline ManyCore* RelInfo::many(InstanceState* s) const { return many_at(s->object, offset); }
+inline OneCore* RelInfo::one(InstanceState* s) const { return one_at(s->object(), offset); }
+inline ManyCore* RelInfo::many(InstanceState* s) const { return many_at(s->object(), offset); }
 inline RelCore* RelInfo::member(InstanceState* s) const {
   return scalar() ? static_cast<RelCore*>(one(s)) : static_cast<RelCore*>(many(s));
 }
@@ -96,7 +96,7 @@ inline Value snapshot_value(const InstanceState* s, std::size_t col) {
 /// The member still equals its snapshot copy (unchanged since load or flush).
 inline bool column_unchanged(const InstanceState* s, std::size_t col) {
   const ColumnInfo& c = s->mapper->columns[col];
-  return c.ops->same(c.field(s->object), snapshot_field(s, col));
+  return c.ops->same(c.field(s->object()), snapshot_field(s, col));
 }
 /// The current primary key values from the object's members.
 std::vector<Value> current_key(const InstanceState* s);
@@ -264,8 +264,8 @@ std::vector<InstanceState*> m2m_selectin(SessionImpl& S, const RelInfo& r,
 /// owners, then INSERTs for new links (emits SQL). Runs after the object
 /// INSERTs/UPDATEs and before the object DELETEs.
 void m2m_write(SessionImpl& S);
-/// After a successful flush: the collections' known rows become current.
-void m2m_mark_clean(SessionImpl& S);
+/// After a successful flush: the known rows of x's collections become current.
+void m2m_mark_clean(SessionImpl& S, InstanceState* x);
 /// expire: drops the edges to persistent targets on both sides.
 void m2m_unload(InstanceState* s, const RelInfo& r);
 

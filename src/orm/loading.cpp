@@ -41,7 +41,7 @@ class RowKey {
 void populate(InstanceState* s, const driver::Statement& st, int first) {
   const Mapper& m = *s->mapper;
   for (std::size_t i = 0; i < m.columns.size(); ++i)
-    m.columns[i].ops->read(st, first + int(i), m.columns[i].field(s->object));
+    m.columns[i].ops->read(st, first + int(i), m.columns[i].field(s->object()));
   take_snapshot(s);
 }
 
@@ -157,7 +157,7 @@ void SessionImpl::load_one(OneCore* oc) {
   std::vector<Value> fk;
   for (int col : r.fk_cols) {
     const ColumnInfo& c = m.columns[std::size_t(col)];
-    Value v = c.ops->get(c.field(s->object));
+    Value v = c.ops->get(c.field(s->object()));
     if (is_null(v)) {
       oc->target_ = nullptr;
       oc->loaded_ = true;
@@ -186,7 +186,7 @@ void SessionImpl::load_children(RelCore* rc) {
   std::vector<Value> params;
   for (int p : r.ref_cols) {
     const ColumnInfo& c = pm.columns[std::size_t(p)];
-    params.push_back(c.ops->get(c.field(s->object)));
+    params.push_back(c.ops->get(c.field(s->object())));
   }
   Connection& c = connection();
   std::vector<InstanceState*> found;

@@ -76,6 +76,7 @@ void configure_self(Mapper& m) {
   }
   for (auto& c : m.columns) resolve_fk(c);
   m.m2o_.clear();
+  m.m2m_.clear();
   for (RelInfo& r : m.rels) {
     r.owner = &m;
     r.target = &r.target_fn();
@@ -86,6 +87,7 @@ void configure_self(Mapper& m) {
       if (!r.viewonly && !b.viewonly && b.offset == r.back_offset) r.back = &b;
     if (r.kind == RelKind::ManyToMany) {
       configure_many_to_many(m, r);  // association.cpp
+      m.m2m_.push_back(&r);
       continue;
     }
     const bool m2o = r.kind == RelKind::ManyToOne;

@@ -18,7 +18,7 @@ namespace retort::orm::detail {
 
 void UndoLog::set(InstanceState* s, int col, const Value& v) {
   const ColumnInfo& c = s->mapper->columns[std::size_t(col)];
-  void* f = c.field(s->object);
+  void* f = c.field(s->object());
   entries.push_back({s, col, c.ops->get(f)});
   c.ops->set(f, v);
 }
@@ -27,7 +27,7 @@ void UndoLog::undo() {
   for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
     const ColumnInfo& c = it->s->mapper->columns[std::size_t(it->col)];
     try {
-      c.ops->set(c.field(it->s->object), it->old);
+      c.ops->set(c.field(it->s->object()), it->old);
     } catch (...) {
     }
   }
@@ -37,7 +37,7 @@ void UndoLog::undo() {
 void take_snapshot(InstanceState* s) {
   const Mapper& m = *s->mapper;
   for (std::size_t i = 0; i < m.columns.size(); ++i)
-    m.columns[i].ops->assign(snapshot_field(s, i), m.columns[i].field(s->object));
+    m.columns[i].ops->assign(snapshot_field(s, i), m.columns[i].field(s->object()));
 }
 
 // Copies the parent's key into the child's foreign key columns for every
@@ -53,13 +53,13 @@ void sync_foreign_keys(SessionImpl& S, InstanceState* s, UndoLog& undo) {
       for (std::size_t k = 0; k < r->fk_cols.size(); ++k) {
         const ColumnInfo& pc = pm.columns[std::size_t(r->ref_cols[k])];
         const ColumnInfo& cc = m.columns[std::size_t(r->fk_cols[k])];
-        Value v = pc.ops->get(pc.field(t->object));
-        if (!cc.ops->equals(cc.field(s->object), v)) undo.set(s, r->fk_cols[k], v);
+        Value v = pc.ops->get(pc.field(t->object()));
+        if (!cc.ops->equals(cc.field(s->object()), v)) undo.set(s, r->fk_cols[k], v);
       }
     } else if (oc->modified_ || (t && t->has(kMarkedDeleted))) {
       for (int col : r->fk_cols) {
         const ColumnInfo& cc = m.columns[std::size_t(col)];
-        if (cc.ops->equals(cc.field(s->object), Value{})) continue;
+        if (cc.ops->equals(cc.field(s->object()), Value{})) continue;
         if (!cc.nullable)
           throw InvalidRequestError(
               "Dependency rule tried to set " + m.table_name + "." + cc.name + " of " +
@@ -285,7 +285,7 @@ void insert_objects(SessionImpl& S, const Mapper& m, const std::vector<InstanceS
 
   auto set_key_from = [&](InstanceState* s, const auto& write) {
     const ColumnInfo& ac = m.columns[std::size_t(m.autoinc)];
-    void* f = ac.field(s->object);
+    void* f = ac.field(s->object());
     undo.entries.push_back({s, m.autoinc, ac.ops->get(f)});
     write(ac, f);
   };
@@ -329,6 +329,13 @@ void insert_objects(SessionImpl& S, const Mapper& m, const std::vector<InstanceS
     gen_objs.clear();
   };
 
+  // Usually every row takes the generated-key path: size the buffers once
+  // (growing a 100k-row parameter vector moved every Value several times).
+  if (m.autoinc >= 0 && !one_by_one) {
+    gen_params.reserve(objs.size() * (m.columns.size() - 1));
+    gen_objs.reserve(objs.size());
+    undo.entries.reserve(undo.entries.size() + objs.size());
+  }
   std::vector<Value> params;
   for (InstanceState* s : objs) {
     sync_foreign_keys(S, s, undo);
@@ -336,7 +343,7 @@ void insert_objects(SessionImpl& S, const Mapper& m, const std::vector<InstanceS
     bool generated = false;
     if (m.autoinc >= 0) {
       const ColumnInfo& ac = m.columns[std::size_t(m.autoinc)];
-      if (ac.ops->is_unset(ac.field(s->object))) {
+      if (ac.ops->is_unset(ac.field(s->object()))) {
         mask &= ~(std::uint64_t(1) << m.autoinc);
         generated = true;
       }
@@ -348,7 +355,7 @@ void insert_objects(SessionImpl& S, const Mapper& m, const std::vector<InstanceS
       auto& row = batch.emplace_back();
       row.reserve(m.columns.size());
       for (std::size_t i = 0; i < m.columns.size(); ++i)
-        if (mask & (std::uint64_t(1) << i)) row.push_back(m.columns[i].ops->get(m.columns[i].field(s->object)));
+        if (mask & (std::uint64_t(1) << i)) row.push_back(m.columns[i].ops->get(m.columns[i].field(s->object())));
       continue;
     }
     run_batch();
@@ -359,7 +366,7 @@ void insert_objects(SessionImpl& S, const Mapper& m, const std::vector<InstanceS
       gen_width = width;
       for (std::size_t i = 0; i < m.columns.size(); ++i)
         if (mask & (std::uint64_t(1) << i))
-          gen_params.push_back(m.columns[i].ops->get(m.columns[i].field(s->object)));
+          gen_params.push_back(m.columns[i].ops->get(m.columns[i].field(s->object())));
       gen_objs.push_back(s);
       continue;
     }
@@ -367,7 +374,7 @@ void insert_objects(SessionImpl& S, const Mapper& m, const std::vector<InstanceS
     params.clear();
     for (std::size_t i = 0; i < m.columns.size(); ++i)
       if (mask & (std::uint64_t(1) << i))
-        params.push_back(m.columns[i].ops->get(m.columns[i].field(s->object)));
+        params.push_back(m.columns[i].ops->get(m.columns[i].field(s->object())));
     if (rowid) {
       conn.execute(insert_rows_plain_sql(m, d, mask, 1), std::span<const Value>(params));
       auto id = conn.last_insert_rowid();
@@ -409,7 +416,7 @@ std::vector<InstanceState*> update_objects(SessionImpl& S, const Mapper& m,
     params.reserve(static_cast<std::size_t>(std::popcount(mask)) + m.pk.size());
     for (std::size_t i = 0; i < m.columns.size(); ++i)
       if (mask & (std::uint64_t(1) << i))
-        params.push_back(m.columns[i].ops->get(m.columns[i].field(s->object)));
+        params.push_back(m.columns[i].ops->get(m.columns[i].field(s->object())));
     for (int p : m.pk) params.push_back(snapshot_value(s, std::size_t(p)));
     changed.push_back(s);
   }

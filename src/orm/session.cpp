@@ -39,7 +39,7 @@ std::vector<Value> current_key(const InstanceState* s) {
   std::vector<Value> out;
   for (int p : s->mapper->pk) {
     const ColumnInfo& c = s->mapper->columns[std::size_t(p)];
-    out.push_back(c.ops->get(c.field(s->object)));
+    out.push_back(c.ops->get(c.field(s->object())));
   }
   return out;
 }
@@ -56,7 +56,7 @@ std::string describe(const InstanceState* s) {
   } else {
     o << " (transient or pending)";
   }
-  o << " at " << static_cast<const void*>(s->object) << '>';
+  o << " at " << static_cast<const void*>(s->object()) << '>';
   return o.str();
 }
 
@@ -316,7 +316,7 @@ InstanceState* SessionImpl::merge(InstanceState* src) {
   bool has_key = true;
   for (int p : m.pk) {
     const ColumnInfo& c = m.columns[std::size_t(p)];
-    if (p == m.autoinc && c.ops->is_unset(c.field(src->object))) has_key = false;
+    if (p == m.autoinc && c.ops->is_unset(c.field(src->object()))) has_key = false;
   }
   if (has_key) dst = get(m, key);
   if (!dst) {
@@ -325,7 +325,7 @@ InstanceState* SessionImpl::merge(InstanceState* src) {
     for (auto& r : m.rels) r.member(dst)->loaded_ = true;
     add(dst);
   }
-  for (const auto& c : m.columns) c.ops->set(c.field(dst->object), c.ops->get(c.field(src->object)));
+  for (const auto& c : m.columns) c.ops->set(c.field(dst->object()), c.ops->get(c.field(src->object())));
   // The merge cascade: related objects are merged and linked to dst.
   for (const RelInfo& r : m.rels) {
     if (!cascade::has(r.cascade, cascade::merge)) continue;

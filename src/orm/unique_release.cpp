@@ -105,7 +105,7 @@ std::vector<InstanceState*> release_unique_values(SessionImpl& S, const Mapper& 
     sync_foreign_keys(S, s, undo);  // a one-to-one key comes from the parent
     for (std::size_t k = 0; k < cols.size(); ++k) {
       const ColumnInfo& c = m.columns[std::size_t(cols[k])];
-      Value v = c.ops->get(c.field(s->object));
+      Value v = c.ops->get(c.field(s->object()));
       if (is_null(v) || (changed_only && column_unchanged(s, std::size_t(cols[k])))) continue;
       taken[k].insert(std::move(v));
       any = true;

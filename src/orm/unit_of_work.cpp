@@ -166,7 +166,12 @@ void SessionImpl::flush() {
       auto changed = update_objects(*this, *m, it->second, undo);
       updated_now.insert(updated_now.end(), changed.begin(), changed.end());
     }
-    m2m_write(*this);  // association rows: after the INSERTs, before the DELETEs
+    // Association rows: after the INSERTs, before the DELETEs. Most flushes
+    // involve no many-to-many relationship and skip both passes over the
+    // objects.
+    const bool any_m2m = std::any_of(involved.begin(), involved.end(),
+                                     [](const Mapper* m) { return !m->m2m_.empty(); });
+    if (any_m2m) m2m_write(*this);
     for (auto it = order.rbegin(); it != order.rend(); ++it) {
       auto d = del.find(*it);
       if (d == del.end()) continue;
@@ -204,9 +209,10 @@ void SessionImpl::flush() {
     pending.clear();
     for (auto* s : updated_now) take_snapshot(s);
     for (auto* s : rekeyed) identity.insert(s);
-    for (InstanceState* s : identity)
+    for (InstanceState* s : identity) {
       for (const RelInfo* r : s->mapper->m2o_) r->one(s)->modified_ = false;
-    m2m_mark_clean(*this);
+      if (any_m2m) m2m_mark_clean(*this, s);
+    }
   } catch (...) {
     undo.undo();
     flushing = false;

@@ -37,11 +37,17 @@ enum StateFlags : std::uint16_t {
 
 struct InstanceState {
   const Mapper* mapper = nullptr;
-  void* object = nullptr;          ///< the T inside the same block
   SessionImpl* session = nullptr;  ///< a Session holding this object strongly
   std::uint32_t external = 0;      ///< Ptr handles
   std::uint32_t mark = 0;          ///< collector epoch
   std::uint16_t flags = 0;
+  /// Where the T starts, from the header. An offset rather than a pointer:
+  /// it keeps the header at 32 bytes, which moves a small object's block
+  /// into a smaller malloc size class (memory per loaded object, issue 5).
+  std::uint16_t object_offset = 0;
+
+  void* object() { return reinterpret_cast<char*>(this) + object_offset; }
+  const void* object() const { return reinterpret_cast<const char*>(this) + object_offset; }
 
   bool has(StateFlags f) const { return (flags & f) != 0; }
   void set(StateFlags f) { flags = std::uint16_t(flags | f); }
@@ -53,11 +59,13 @@ struct InstanceState {
 /// The heap block behind a Ptr<T> (followed by the snapshot, see above).
 template <class T>
 struct Block : InstanceState {
+  static_assert(alignof(T) <= 4096, "the object's offset in its block must fit in 16 bits");
   T value;
   template <class... A>
   explicit Block(const Mapper* m, A&&... a) : value(static_cast<A&&>(a)...) {
     mapper = m;
-    object = &value;
+    object_offset = static_cast<std::uint16_t>(reinterpret_cast<char*>(&value) -
+                                               reinterpret_cast<char*>(static_cast<InstanceState*>(this)));
   }
 };
 

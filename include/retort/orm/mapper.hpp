@@ -172,6 +172,9 @@ struct Mapper {
   mutable std::mutex sql_mutex_;
   mutable std::map<const Dialect*, std::unique_ptr<SqlCache>> sql_;
   mutable std::vector<const RelInfo*> m2o_;  ///< many-to-one rels (FK sync), after configure
+  /// Many-to-many rels, either side (association.cpp), after configure.
+  /// Empty for most mappers: a flush then skips the association passes.
+  mutable std::vector<const RelInfo*> m2m_;
 };
 
 // ---- column ops per C++ type -----------------------------------------------------------

@@ -39,7 +39,7 @@ class Ref {
   explicit Ref(orm::detail::InstanceState* s) : s_(s) {}
 
   /// The object; nullptr for an empty Ref.
-  T* get() const { return s_ ? static_cast<T*>(s_->object) : nullptr; }
+  T* get() const { return s_ ? static_cast<T*>(s_->object()) : nullptr; }
   /// REQUIRES: non-empty.
   T* operator->() const {
     assert(s_ && "dereferencing an empty retort::Ref");
@@ -81,7 +81,7 @@ class Ptr {
     }
   }
 
-  T* get() const { return s_ ? static_cast<T*>(s_->object) : nullptr; }
+  T* get() const { return s_ ? static_cast<T*>(s_->object()) : nullptr; }
   /// REQUIRES: non-empty.
   T* operator->() const {
     assert(s_ && "dereferencing an empty retort::Ptr");

@@ -119,7 +119,7 @@ class One : public orm::detail::OneCore {
   /// The target or nullptr. Lazy load on first access (may emit SQL).
   T* get() const {
     auto* s = read_target();
-    return s ? static_cast<T*>(s->object) : nullptr;
+    return s ? static_cast<T*>(s->object()) : nullptr;
   }
   T* operator->() const { return get(); }
   T& operator*() const { return *get(); }
