@@ -120,6 +120,14 @@ class Connection {
     const CompiledSql& c = stmt.compile(dialect());
     return execute(c.sql, std::span<const Value>(c.params));
   }
+  /// Runs a statement that returns no rows (INSERT, UPDATE or DELETE
+  /// without RETURNING; rows it returns are discarded) and returns the
+  /// number of rows it changed. Unlike execute(), the statement is finished
+  /// before this returns, so drivers bind the values without copying them.
+  std::int64_t execute_write(const std::string& sql, std::span<const Value> params = {});
+  std::int64_t execute_write(const std::string& sql, std::initializer_list<Value> params) {
+    return execute_write(sql, std::span<const Value>(params.begin(), params.size()));
+  }
   /// Runs `sql` once per parameter set through one prepared statement
   /// (pipelined on PostgreSQL: one round trip per few hundred rows).
   /// Returns the total number of rows affected. Counts as one statement for

@@ -76,29 +76,25 @@ class SqliteStatement final : public Statement {
   }
   void reset() noexcept override { sqlite3_reset(stmt_); }
 
-  // The rows outlive the whole batch, so values are bound without copies.
-  std::int64_t execute_batch(std::span<const std::vector<Value>> rows, std::size_t& failed_row) override {
+  // The caller's values outlive the execution, so they are bound without
+  // copies (SQLITE_STATIC) and unbound before returning.
+  std::int64_t execute_once(std::span<const Value> params) override {
     destructor_ = SQLITE_STATIC;
     struct Restore {
+      sqlite3_stmt* stmt;
       sqlite3_destructor_type& d;
-      ~Restore() { d = SQLITE_TRANSIENT; }
-    } restore{destructor_};
-    std::int64_t total = 0;
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-      failed_row = i;
-      bind(rows[i]);
-      int rc;
-      while ((rc = sqlite3_step(stmt_)) == SQLITE_ROW) {
+      ~Restore() {
+        sqlite3_reset(stmt);
+        sqlite3_clear_bindings(stmt);  // no pointers into the caller's values remain
+        d = SQLITE_TRANSIENT;
       }
-      if (rc != SQLITE_DONE) {
-        sqlite3_reset(stmt_);
-        fail(db_, rc);
-      }
-      total += sqlite3_changes64(db_);
-      sqlite3_reset(stmt_);
+    } restore{stmt_, destructor_};
+    bind(params);
+    int rc;
+    while ((rc = sqlite3_step(stmt_)) == SQLITE_ROW) {
     }
-    sqlite3_clear_bindings(stmt_);  // no pointers into the caller's rows remain
-    return total;
+    if (rc != SQLITE_DONE) fail(db_, rc);
+    return sqlite3_changes64(db_);
   }
 
   int column_count() const override { return sqlite3_column_count(stmt_); }

@@ -16,20 +16,25 @@ Value Statement::get_value(int i) const {
   return Null{};
 }
 
+std::int64_t Statement::execute_once(std::span<const Value> params) {
+  bind(params);
+  try {
+    while (step()) {
+    }
+  } catch (...) {
+    reset();
+    throw;
+  }
+  std::int64_t n = rows_affected();
+  reset();
+  return n;
+}
+
 std::int64_t Statement::execute_batch(std::span<const std::vector<Value>> rows, std::size_t& failed_row) {
   std::int64_t total = 0;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     failed_row = i;
-    bind(rows[i]);
-    try {
-      while (step()) {
-      }
-    } catch (...) {
-      reset();
-      throw;
-    }
-    total += rows_affected();
-    reset();
+    total += execute_once(rows[i]);
   }
   return total;
 }

@@ -50,15 +50,21 @@ void log_params(const detail::EngineState& engine, const driver::Statement& stmt
   engine.log(std::string(stmt.uses == 0 ? "[prepared] " : "[cached] ") + to_display(p));
 }
 
+// What every single statement goes through before it runs: the counter, the
+// statement hook and the echo of its SQL.
+void announce(detail::EngineState& engine, const std::string& sql, std::span<const Value> params) {
+  engine.statements.fetch_add(1, std::memory_order_relaxed);
+  if (engine.options.on_statement) engine.options.on_statement(sql, params);
+  engine.log(sql);
+}
+
 }  // namespace
 
 Result Connection::execute(const std::string& sql, std::span<const Value> params) {
   auto& st = *state_;
   driver::Connection& c = st.live();
   auto& engine = *st.engine;
-  engine.statements.fetch_add(1, std::memory_order_relaxed);
-  if (engine.options.on_statement) engine.options.on_statement(sql, params);
-  engine.log(sql);
+  announce(engine, sql, params);
   std::unique_ptr<driver::Statement> scratch;
   driver::Statement* stmt = nullptr;
   try {
@@ -74,6 +80,22 @@ Result Connection::execute(const std::string& sql, std::span<const Value> params
       stmt->reset();
       stmt->busy = false;
     }
+    driver::raise_database_error(e, sql, params);
+  }
+}
+
+std::int64_t Connection::execute_write(const std::string& sql, std::span<const Value> params) {
+  auto& st = *state_;
+  driver::Connection& c = st.live();
+  auto& engine = *st.engine;
+  announce(engine, sql, params);
+  std::unique_ptr<driver::Statement> scratch;
+  try {
+    driver::Statement& stmt = c.prepare(sql, scratch);
+    log_params(engine, stmt, params);
+    ++stmt.uses;
+    return stmt.execute_once(params);
+  } catch (const driver::DriverError& e) {
     driver::raise_database_error(e, sql, params);
   }
 }

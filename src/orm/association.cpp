@@ -44,7 +44,7 @@ bool live_in(const InstanceState* s, const SessionImpl& S) {
 
 // Runs `sql` with `params` (emits SQL).
 void run(SessionImpl& S, const std::string& sql, std::vector<Value> params) {
-  S.connection().execute(sql, std::span<const Value>(params));
+  S.connection().execute_write(sql, std::span<const Value>(params));
 }
 
 }  // namespace

@@ -292,7 +292,7 @@ void insert_objects(SessionImpl& S, const Mapper& m, const std::vector<InstanceS
   auto run_gen_chunk = [&](std::size_t at, std::size_t rows) {
     std::span<const Value> params(gen_params.data() + at * gen_width, rows * gen_width);
     if (rowid) {
-      conn.execute(insert_rows_plain_sql(m, d, gen_mask, rows), params);
+      conn.execute_write(insert_rows_plain_sql(m, d, gen_mask, rows), params);
       auto last = conn.last_insert_rowid();
       if (!last) throw InvalidRequestError("retort: no rowid after INSERT");
       for (std::size_t i = 0; i < rows; ++i) {
@@ -376,7 +376,7 @@ void insert_objects(SessionImpl& S, const Mapper& m, const std::vector<InstanceS
       if (mask & (std::uint64_t(1) << i))
         params.push_back(m.columns[i].ops->get(m.columns[i].field(s->object())));
     if (rowid) {
-      conn.execute(insert_rows_plain_sql(m, d, mask, 1), std::span<const Value>(params));
+      conn.execute_write(insert_rows_plain_sql(m, d, mask, 1), std::span<const Value>(params));
       auto id = conn.last_insert_rowid();
       if (!id) throw InvalidRequestError("retort: no rowid after INSERT");
       set_key_from(s, [&](const ColumnInfo& ac, void* f) { ac.ops->set(f, Value(*id)); });
@@ -450,7 +450,7 @@ void delete_objects(SessionImpl& S, const Mapper& m, const std::vector<InstanceS
     for (std::size_t i = 0; i < n; ++i)
       keys.push_back(snapshot_value(objs[at + i], std::size_t(m.pk[0])));
     while (keys.size() < width) keys.push_back(keys.back());
-    conn.execute(delete_in_sql(m, d, width), std::span<const Value>(keys));
+    conn.execute_write(delete_in_sql(m, d, width), std::span<const Value>(keys));
   }
 }
 

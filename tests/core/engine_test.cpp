@@ -76,6 +76,44 @@ TEST_P(EngineTest, ExecuteManyReportsTheFailingRowAndKeepsTheConnectionUsable) {
   EXPECT_EQ(conn.execute("SELECT name FROM u WHERE id = 599").scalar_one<std::string>(), "n599");
 }
 
+// execute_write binds the caller's values without copies (SQLite): the
+// strings here are longer than any small-string buffer and die right after
+// the call, so a pointer kept past it would read freed memory (ASan).
+TEST_P(EngineTest, ExecuteWriteCountsRowsAndKeepsNoPointerToTheValues) {
+  auto engine = db().engine();
+  auto conn = engine.connect();
+  conn.execute_script("CREATE TABLE w (id INTEGER PRIMARY KEY, name VARCHAR(100) NOT NULL UNIQUE)");
+  auto p = [&](int n) { return is_postgres() ? "$" + std::to_string(n) : std::string("?"); };
+  const std::string ins = "INSERT INTO w (id, name) VALUES (" + p(1) + ", " + p(2) + "), (" + p(3) + ", " + p(4) + ")";
+  {
+    std::vector<Value> v{std::int64_t{1}, std::string(40, 'a'), std::int64_t{2}, std::string(40, 'b')};
+    EXPECT_EQ(conn.execute_write(ins, v), 2);
+  }
+  {
+    std::vector<Value> v{std::string(50, 'c'), std::int64_t{2}};
+    EXPECT_EQ(conn.execute_write("UPDATE w SET name = " + p(1) + " WHERE id >= " + p(2), v), 1);
+  }
+  EXPECT_EQ(conn.execute("SELECT name FROM w WHERE id = 1").scalar_one<std::string>(), std::string(40, 'a'));
+  EXPECT_EQ(conn.execute("SELECT name FROM w WHERE id = 2").scalar_one<std::string>(), std::string(50, 'c'));
+  // A failure is the typed error with the SQL and the values; the statement
+  // is reusable afterwards.
+  {
+    std::vector<Value> v{std::int64_t{3}, std::string(40, 'a'), std::int64_t{4}, std::string(40, 'd')};
+    try {
+      conn.execute_write(ins, v);
+      FAIL() << "duplicate accepted";
+    } catch (const IntegrityError& e) {
+      EXPECT_EQ(e.sql(), ins);
+      ASSERT_EQ(e.params().size(), 4u);
+      EXPECT_EQ(std::get<std::string>(e.params()[3]), std::string(40, 'd'));
+    }
+  }
+  std::vector<Value> v{std::int64_t{3}, std::string(40, 'e'), std::int64_t{4}, std::string(40, 'f')};
+  EXPECT_EQ(conn.execute_write(ins, v), 2);
+  EXPECT_EQ(conn.execute("SELECT count(*) FROM w").scalar_one<std::int64_t>(), 4);
+  EXPECT_EQ(conn.execute_write("DELETE FROM w WHERE id > " + p(1), {Value{std::int64_t{1}}}), 3);
+}
+
 TEST_P(EngineTest, LastInsertRowidOnSqliteOnly) {
   auto engine = db().engine();
   auto conn = engine.connect();

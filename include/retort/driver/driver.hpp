@@ -66,6 +66,10 @@ class Statement {
   /// affected. Drivers override it with their fastest form (libpq pipelines
   /// the executions). On failure throws DriverError and sets `failed_row`.
   virtual std::int64_t execute_batch(std::span<const std::vector<Value>> rows, std::size_t& failed_row);
+  /// Runs the statement once to completion (any rows are discarded) and
+  /// returns the rows affected. `params` outlive the call, so drivers may
+  /// bind them without copies (SQLite does). Throws DriverError.
+  virtual std::int64_t execute_once(std::span<const Value> params);
 
   /// Reads column i as a Value (untyped access, used for echo and generic rows).
   Value get_value(int i) const;
