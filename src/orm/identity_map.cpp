@@ -100,8 +100,13 @@ void IdentityMap::clear() {
   shift_ = 32;
 }
 
-void IdentityMap::grow() {
-  const std::size_t cap = slots_.empty() ? 16 : slots_.size() * 2;
+void IdentityMap::reserve(std::size_t n) {
+  std::size_t cap = slots_.empty() ? 16 : slots_.size();
+  while (n * 4 > cap * 3) cap *= 2;
+  if (cap != slots_.size()) rehash(cap);
+}
+
+void IdentityMap::rehash(std::size_t cap) {
   std::vector<InstanceState*> old_slots(cap, nullptr);
   std::vector<std::uint32_t> old_hashes(cap, 0);
   old_slots.swap(slots_);

@@ -58,6 +58,8 @@ class IdentityMap {
   /// REQUIRES: s has a snapshot.
   void erase(InstanceState* s);
   void clear();
+  /// Makes room for `n` entries in all, so that adding them does not rehash.
+  void reserve(std::size_t n);
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
 
@@ -100,7 +102,8 @@ class IdentityMap {
   std::size_t home(std::uint32_t h) const { return h >> shift_; }
   std::size_t next(std::size_t i) const { return (i + 1) & (slots_.size() - 1); }
   /// Doubles the table (16 slots at first), placing entries by their stored hashes.
-  void grow();
+  void grow() { rehash(slots_.empty() ? 16 : slots_.size() * 2); }
+  void rehash(std::size_t cap);  ///< REQUIRES: a power of two that keeps the table under 3/4 full
 
   std::vector<InstanceState*> slots_;  ///< nullptr: empty
   std::vector<std::uint32_t> hashes_;  ///< of the slot's key; never 0 when occupied

@@ -199,6 +199,7 @@ void SessionImpl::flush() {
         identity.erase(s);
         rekeyed.push_back(s);
       }
+    identity.reserve(identity.size() + inserted_now.size());
     for (auto* s : inserted_now) {
       take_snapshot(s);
       s->set(kHasIdentity);
@@ -209,10 +210,16 @@ void SessionImpl::flush() {
     pending.clear();
     for (auto* s : updated_now) take_snapshot(s);
     for (auto* s : rekeyed) identity.insert(s);
-    for (InstanceState* s : identity) {
-      for (const RelInfo* r : s->mapper->m2o_) r->one(s)->modified_ = false;
-      if (any_m2m) m2m_mark_clean(*this, s);
-    }
+    // The relationships' changes are now in the database. (A flush whose
+    // mappers have neither many-to-one nor many-to-many relationships skips
+    // the pass over every object.)
+    const bool any_m2o = std::any_of(involved.begin(), involved.end(),
+                                     [](const Mapper* m) { return !m->m2o_.empty(); });
+    if (any_m2o || any_m2m)
+      for (InstanceState* s : identity) {
+        for (const RelInfo* r : s->mapper->m2o_) r->one(s)->modified_ = false;
+        if (any_m2m) m2m_mark_clean(*this, s);
+      }
   } catch (...) {
     undo.undo();
     flushing = false;

@@ -50,6 +50,24 @@ TEST_P(IdentityMap, ObjectsStayFindableAcrossGrowthAndErasure) {
   EXPECT_EQ(take_statements().size(), 1u);
 }
 
+// A flush makes room for its inserted rows in one step (IdentityMap::reserve),
+// rehashing the objects already in the map: all of them stay findable.
+TEST_P(IdentityMap, FlushesIntoANonEmptyMapKeepEveryObjectFindable) {
+  retort::Session s(engine());
+  std::vector<retort::Ptr<User>> users;
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 100 << round; ++i) {
+      users.push_back(make<User>({.name = "r" + std::to_string(round) + "u" + std::to_string(i)}));
+      s.add(users.back());
+    }
+    s.commit();
+  }
+  take_statements();
+  for (std::size_t i = 0; i < users.size(); ++i) EXPECT_EQ(s.get<User>(users[i]->id), users[i]) << i;
+  EXPECT_TRUE(take_statements().empty());  // all hits
+  EXPECT_EQ(s.size(), 700u);
+}
+
 TEST_P(IdentityMap, QueryYieldsTheObjectsAlreadyLoaded) {
   retort::Session s(engine());
   for (int i = 0; i < 50; ++i) s.add(make<User>({.name = "u" + std::to_string(i)}));
