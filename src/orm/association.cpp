@@ -5,6 +5,7 @@
 // target keys of the rows known to be in the database (ManyCore::m2m_base);
 // a flush writes the difference between that and the loaded collection.
 #include <algorithm>
+#include <mutex>
 #include <tuple>
 #include <unordered_map>
 
@@ -101,10 +102,49 @@ void add_secondary_tables(MetaData& md, const Mapper& m) {
     if (r.kind == RelKind::ManyToMany && !md.find(r.secondary)) md.add_table(*r.sec_table);
 }
 
+namespace {
+
+// ManyCore::m2m_base lives here, keyed by the collection, rather than in
+// every Many<T> (most are not many-to-many). An entry is made on first use
+// and erased by the ManyCore's destructor (has_m2m_base_), so an address
+// reused by a later collection never finds a stale one. Sessions on
+// different threads share the table: the mutex guards its structure; an
+// entry is only touched by its collection's thread (nodes do not move).
+struct M2mBaseTable {
+  std::mutex mu;
+  std::unordered_map<const ManyCore*, std::vector<Value>> bases;
+};
+M2mBaseTable& m2m_base_table() {
+  static M2mBaseTable& t = *new M2mBaseTable;  // objects may outlive static destructors
+  return t;
+}
+
+}  // namespace
+
+std::vector<Value>& ManyCore::m2m_base() {
+  M2mBaseTable& t = m2m_base_table();
+  std::lock_guard<std::mutex> lock(t.mu);
+  has_m2m_base_ = true;
+  return t.bases[this];
+}
+
+std::size_t ManyCore::m2m_base_entries() {
+  M2mBaseTable& t = m2m_base_table();
+  std::lock_guard<std::mutex> lock(t.mu);
+  return t.bases.size();
+}
+
+void ManyCore::drop_m2m_base() noexcept {
+  M2mBaseTable& t = m2m_base_table();
+  std::lock_guard<std::mutex> lock(t.mu);
+  t.bases.erase(this);
+  has_m2m_base_ = false;
+}
+
 void m2m_link(ManyCore* mc, InstanceState* child) {
   const RelInfo* r = mc->rel_;
   const RelInfo* b = r->back;
-  InstanceState* owner = mc->owner_;
+  InstanceState* owner = mc->owner();
   if (child->mapper != r->target)
     throw InvalidRequestError("retort: wrong type appended to relationship '" + r->name + "'");
   mc->ensure_loaded();  // may emit SQL
@@ -118,7 +158,7 @@ void m2m_link(ManyCore* mc, InstanceState* child) {
 void m2m_unlink(ManyCore* mc, InstanceState* child) {
   const RelInfo* r = mc->rel_;
   const RelInfo* b = r->back;
-  InstanceState* owner = mc->owner_;
+  InstanceState* owner = mc->owner();
   mc->ensure_loaded();  // may emit SQL; an unloaded collection knows only in-memory links
   if (!contains(r, mc, child)) return;
   ManyCore* bc = b->many(child);
@@ -132,17 +172,18 @@ void m2m_unlink(ManyCore* mc, InstanceState* child) {
 void m2m_load(SessionImpl& S, ManyCore* mc) {
   // The selectin query for one owner: one SELECT, and the collection set.
   const RelInfo& r = *mc->rel_;
-  std::vector<InstanceState*> found = m2m_selectin(S, r, {mc->owner_});
+  std::vector<InstanceState*> found = m2m_selectin(S, r, {mc->owner()});
   apply_default_loaders(S, *r.target, found);
 }
 
 void set_m2m_collection(ManyCore* mc, const std::vector<InstanceState*>& found) {
-  InstanceState* s = mc->owner_;
+  InstanceState* s = mc->owner();
   const RelInfo& r = *mc->rel_;
   std::vector<InstanceState*> items;
-  mc->m2m_base().clear();
+  std::vector<Value>& base = mc->m2m_base();
+  base.clear();
   for (auto* x : found) {
-    mc->m2m_base().push_back(key_of(x));
+    base.push_back(key_of(x));
     if (x->has(kMarkedDeleted)) continue;
     items.push_back(x);
     ManyCore* bc = r.back->many(x);
@@ -268,10 +309,11 @@ void m2m_write(SessionImpl& S) {
         if (live_in(c, S)) cur.push_back(key_of(c));
       }
       Value own = key_of(x);
-      for (const Value& k : mc->m2m_base())
+      const std::vector<Value>& base = mc->m2m_base();
+      for (const Value& k : base)
         if (std::find(cur.begin(), cur.end(), k) == cur.end()) run(S, del(r, true), {own, k});
       for (const Value& k : cur) {
-        if (std::find(mc->m2m_base().begin(), mc->m2m_base().end(), k) != mc->m2m_base().end()) continue;
+        if (std::find(base.begin(), base.end(), k) != base.end()) continue;
         const Dialect& d = dialect();
         std::string sql = "INSERT INTO ";
         d.append_identifier(sql, r.secondary);
@@ -298,10 +340,11 @@ void m2m_mark_clean(SessionImpl& S, InstanceState* x) {
     if (!r.m2m_writer) continue;
     ManyCore* mc = r.many(x);
     if (!mc->loaded_) continue;
-    mc->m2m_base().clear();
+    std::vector<Value>& base = mc->m2m_base();
+    base.clear();
     for (std::size_t i = 0, n = r.mops.size(mc); i < n; ++i) {
       InstanceState* c = r.mops.at(mc, i);
-      if (live_in(c, S) && c->has(kHasIdentity)) mc->m2m_base().push_back(key_of(c));
+      if (live_in(c, S) && c->has(kHasIdentity)) base.push_back(key_of(c));
     }
   }
 }
@@ -318,14 +361,14 @@ void m2m_unload(InstanceState* s, const RelInfo& r) {
     ManyCore* bc = r.back->many(c);
     r.back->mops.erase(bc, s);
     bc->loaded_ = false;
-    bc->m2m_base().clear();
+    bc->forget_m2m_base();
     queue_trial(c);
   }
   r.mops.clear(mc);
   for (auto* c : keep) r.mops.push(mc, c);
   mc->loaded_ = false;
   mc->raise_ = false;
-  mc->m2m_base().clear();
+  mc->forget_m2m_base();
 }
 
 }  // namespace retort::orm::detail

@@ -22,6 +22,10 @@ class Dialect;
 
 namespace retort::orm::detail {
 
+inline InstanceState* RelCore::owner() const {
+  if (!rel_) return nullptr;
+  return reinterpret_cast<InstanceState*>(const_cast<char*>(reinterpret_cast<const char*>(this)) - rel_->owner_at);
+}
 inline OneCore* RelInfo::one(InstanceState* s) const { return one_at(s->object(), offset); }
 inline ManyCore* RelInfo::many(InstanceState* s) const { return many_at(s->object(), offset); }
 inline RelCore* RelInfo::member(InstanceState* s) const {

@@ -151,7 +151,7 @@ InstanceState* SessionImpl::get(const Mapper& m, std::vector<Value> key) {
 
 void SessionImpl::load_one(OneCore* oc) {
   if (oc->rel_->kind == RelKind::OneToOne) return load_children(oc);
-  InstanceState* s = oc->owner_;
+  InstanceState* s = oc->owner();
   const RelInfo& r = *oc->rel_;
   const Mapper& m = *s->mapper;
   std::vector<Value> fk;
@@ -173,7 +173,7 @@ void SessionImpl::load_one(OneCore* oc) {
 void SessionImpl::load_many(ManyCore* mc) { load_children(mc); }
 
 void SessionImpl::load_children(RelCore* rc) {
-  InstanceState* s = rc->owner_;
+  InstanceState* s = rc->owner();
   autoflush_for_lazy_load();
   if (rc->loaded_) return;
   if (!s->has(kHasIdentity)) {
@@ -203,7 +203,7 @@ void SessionImpl::load_children(RelCore* rc) {
 
 void set_collection(ManyCore* mc, const std::vector<InstanceState*>& found) {
   if (mc->rel_->viewonly) return set_viewonly_collection(mc, found);  // viewonly.cpp
-  InstanceState* s = mc->owner_;
+  InstanceState* s = mc->owner();
   const RelInfo& r = *mc->rel_;
   const RelInfo* back = r.back;
   std::vector<InstanceState*> items;
@@ -250,7 +250,7 @@ void set_loaded_children(const RelInfo& r, InstanceState* parent,
 }
 
 void set_reference(OneCore* oc, InstanceState* t) {
-  InstanceState* s = oc->owner_;
+  InstanceState* s = oc->owner();
   const RelInfo& r = *oc->rel_;
   oc->target_ = t;
   oc->loaded_ = true;

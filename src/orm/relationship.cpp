@@ -6,6 +6,8 @@
 // returns (the autoflush before the load writes the foreign keys first).
 #include <unordered_set>
 
+#include <cassert>
+
 #include "orm/internal.hpp"
 
 namespace retort::orm::detail {
@@ -60,8 +62,8 @@ void check_no_cycle(const RelInfo* r, InstanceState* owner, InstanceState* t) {
 /// parent's current child, so that the flush can release it first. No
 /// autoflush: the assignment is half made.
 void load_for_replace(OneCore* oc) {
-  if (oc->loaded_ || !oc->owner_->session) return;
-  NoAutoflush guard(*oc->owner_->session);
+  if (oc->loaded_ || !oc->owner()->session) return;
+  NoAutoflush guard(*oc->owner()->session);
   oc->target();
 }
 
@@ -95,32 +97,32 @@ void back_unlink(const RelInfo* back, InstanceState* parent, InstanceState* chil
 }
 
 InstanceState* OneCore::read_target() const {
-  if (!loaded_ && owner_ && (raise_ || rel_->lazy == LoadStrategy::raise)) throw_raise(rel_);
+  if (!loaded_ && bound() && (raise_ || rel_->lazy == LoadStrategy::raise)) throw_raise(rel_);
   return target();
 }
 
 void ManyCore::read_loaded() const {
-  if (!loaded_ && owner_ && (raise_ || rel_->lazy == LoadStrategy::raise)) throw_raise(rel_);
+  if (!loaded_ && bound() && (raise_ || rel_->lazy == LoadStrategy::raise)) throw_raise(rel_);
   ensure_loaded();
 }
 
 OneCore::OneCore(OneCore&& o) {
-  if (o.owner_) throw_bound_move();
+  if (o.bound()) throw_bound_move();
   target_ = o.target_;
   o.target_ = nullptr;
 }
 
 OneCore::~OneCore() {
-  if (!owner_ && target_ && --target_->external == 0) release_external(target_);
+  if (!bound() && target_ && --target_->external == 0) release_external(target_);
 }
 
 InstanceState* OneCore::target() const {
   if (!loaded_) {
-    if (!owner_->session)
-      throw DetachedInstanceError("Parent instance " + describe(owner_) +
+    if (!owner()->session)
+      throw DetachedInstanceError("Parent instance " + describe(owner()) +
                                   " is not bound to a Session; lazy load operation of attribute '" +
                                   rel_->name + "' cannot proceed");
-    owner_->session->load_one(const_cast<OneCore*>(this));
+    owner()->session->load_one(const_cast<OneCore*>(this));
   }
   return target_;
 }
@@ -129,28 +131,28 @@ void OneCore::assign(InstanceState* t) {
   if (rel_->kind == RelKind::OneToOne) return assign_parent_side(t);
   if (t && t->mapper != rel_->target)
     throw InvalidRequestError("retort: wrong type assigned to relationship '" + rel_->name + "'");
-  if (t && rel_->target == rel_->owner) check_no_cycle(rel_, owner_, t);
+  if (t && rel_->target == rel_->owner) check_no_cycle(rel_, owner(), t);
   InstanceState* old = target();  // may lazy-load the old target
   const RelInfo* back = rel_->back;
   if (t && t != old && back->kind == RelKind::OneToOne) load_for_replace(back->one(t));
   modified_ = true;
   if (old != t) {
     if (old) {
-      back_unlink(back, old, owner_);
+      back_unlink(back, old, owner());
       queue_trial(old);
     }
     target_ = t;
   }
   loaded_ = true;
   if (t) {
-    owner_->clear(kOrphanCandidate);
+    owner()->clear(kOrphanCandidate);
     // Even an unloaded collection records the edge (the collector needs
     // both ends); its lazy load merges what the database returns.
-    back_link(back, t, owner_, true);
-    cascade_on_link(owner_, rel_, t);
+    back_link(back, t, owner(), true);
+    cascade_on_link(owner(), rel_, t);
   } else if (old) {
-    if (cascade::has(back->cascade, cascade::delete_orphan)) owner_->set(kOrphanCandidate);
-    queue_trial(owner_);
+    if (cascade::has(back->cascade, cascade::delete_orphan)) owner()->set(kOrphanCandidate);
+    queue_trial(owner());
   }
 }
 
@@ -163,21 +165,21 @@ void OneCore::assign_parent_side(InstanceState* t) {
   if (old == t) return;
   const RelInfo* back = rel_->back;
   if (old) back->one(old)->assign(nullptr);  // its key is nulled, or it is an orphan
-  if (t) back->one(t)->assign(owner_);
+  if (t) back->one(t)->assign(owner());
   loaded_ = true;
 }
 
 ManyCore::ManyCore(ManyCore&& o) {
-  if (o.owner_) throw_bound_move();
+  if (o.bound()) throw_bound_move();
 }
 
 void ManyCore::ensure_loaded() const {
   if (loaded_) return;
-  if (!owner_->session)
-    throw DetachedInstanceError("Parent instance " + describe(owner_) +
+  if (!owner()->session)
+    throw DetachedInstanceError("Parent instance " + describe(owner()) +
                                 " is not bound to a Session; lazy load operation of attribute '" +
                                 rel_->name + "' cannot proceed");
-  owner_->session->load_many(const_cast<ManyCore*>(this));
+  owner()->session->load_many(const_cast<ManyCore*>(this));
 }
 
 void ManyCore::append(InstanceState* child) {
@@ -185,7 +187,7 @@ void ManyCore::append(InstanceState* child) {
   if (rel_->kind == RelKind::ManyToMany) return m2m_link(this, child);  // association.cpp
   if (child->mapper != rel_->target)
     throw InvalidRequestError("retort: wrong type appended to relationship '" + rel_->name + "'");
-  rel_->back->one(child)->assign(owner_);
+  rel_->back->one(child)->assign(owner());
 }
 
 void ManyCore::remove(InstanceState* child) {
@@ -193,7 +195,7 @@ void ManyCore::remove(InstanceState* child) {
   if (rel_->kind == RelKind::ManyToMany) return m2m_unlink(this, child);  // association.cpp
   if (!many_contains(rel_, this, child)) return;
   OneCore* oc = rel_->back->one(child);
-  if (oc->loaded_ && oc->target_ == owner_) {
+  if (oc->loaded_ && oc->target_ == owner()) {
     oc->assign(nullptr);
   } else {
     rel_->mops.erase(this, child);
@@ -228,8 +230,8 @@ void bind_new_object(InstanceState* s) {
       OneCore* oc = r.one(s);
       InstanceState* t = oc->target_;
       oc->target_ = nullptr;
-      oc->owner_ = s;
       oc->rel_ = &r;
+      assert(oc->owner() == s);
       oc->loaded_ = true;
       if (t) {
         held.push_back(t);
@@ -241,8 +243,8 @@ void bind_new_object(InstanceState* s) {
       std::vector<InstanceState*> items;
       for (std::size_t i = 0, n = r.mops.size(mc); i < n; ++i) items.push_back(r.mops.at(mc, i));
       r.mops.clear(mc);
-      mc->owner_ = s;
       mc->rel_ = &r;
+      assert(mc->owner() == s);
       mc->loaded_ = true;
       for (auto* t : items) {
         held.push_back(t);
@@ -259,8 +261,8 @@ void bind_new_object(InstanceState* s) {
 void bind_loaded_object(InstanceState* s) {
   for (const RelInfo& r : s->mapper->rels) {
     RelCore* rc = r.member(s);
-    rc->owner_ = s;
     rc->rel_ = &r;
+    assert(rc->owner() == s);
     rc->loaded_ = r.lazy == LoadStrategy::noload;  // noload: null / empty without SQL
   }
 }

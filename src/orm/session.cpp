@@ -231,7 +231,7 @@ void SessionImpl::rollback() {
     s->clear(kInsertedInTx);
     s->session = nullptr;
     for (const RelInfo& r : s->mapper->rels)  // its association rows are gone too
-      if (r.kind == RelKind::ManyToMany) r.many(s)->m2m_base().clear();
+      if (r.kind == RelKind::ManyToMany) r.many(s)->forget_m2m_base();
     queue_trial(s);
   }
   inserted.clear();

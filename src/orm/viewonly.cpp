@@ -56,7 +56,7 @@ CompiledSql viewonly_select(const RelInfo& r, std::span<const std::vector<Value>
 }
 
 void set_viewonly_collection(ManyCore* mc, const std::vector<InstanceState*>& found) {
-  InstanceState* s = mc->owner_;
+  InstanceState* s = mc->owner();
   const RelInfo& r = *mc->rel_;
   for (std::size_t i = 0, n = r.mops.size(mc); i < n; ++i) {
     InstanceState* x = r.mops.at(mc, i);

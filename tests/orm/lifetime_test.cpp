@@ -47,6 +47,16 @@ std::vector<std::array<int, 3>> all_orders() {
 }  // namespace
 
 // (c) a transient bidirectional graph never added to a Session is freed.
+// What each mapped object carries (issue 5's memory target): a 32-byte
+// header, and relationship members that store no owner pointer (they find
+// their owner by offset) and no many-to-many bookkeeping (a side table).
+// The sizes are those of the Itanium C++ ABI (GCC and Clang).
+TEST(Lifetime, BookkeepingSizesPerObject) {
+  EXPECT_EQ(sizeof(retort::orm::detail::InstanceState), 32u);
+  EXPECT_EQ(sizeof(retort::Many<Post>), 16u + sizeof(std::vector<retort::Ref<Post>>));
+  EXPECT_EQ(sizeof(retort::One<User>), 24u);
+}
+
 TEST(Lifetime, TransientGraphFreedInAnyOrder) {
   for (auto& order : all_orders()) {
     Seed s = make_seed();

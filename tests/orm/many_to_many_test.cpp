@@ -212,13 +212,17 @@ TEST_P(ManyToMany, RolledBackLinksAreWrittenAgain) {
 TEST_P(ManyToMany, SessionGraphIsFreedAfterClose) {
   seed();
   ASSERT_EQ(Live::count, 0);
+  const std::size_t bases = retort::orm::detail::ManyCore::m2m_base_entries();
   {
     retort::Session s(engine());
     auto arts = s.query<Article>().all();
     for (auto& a : arts) (void)a->tags.size();
     EXPECT_EQ(Live::count, 4);  // 2 articles, t1, t2
+    EXPECT_GT(retort::orm::detail::ManyCore::m2m_base_entries(), bases);
   }
   EXPECT_EQ(Live::count, 0);
+  // The collections' known association rows went with them.
+  EXPECT_EQ(retort::orm::detail::ManyCore::m2m_base_entries(), bases);
 }
 
 TEST_P(ManyToMany, UnlinkDeletesRow) {

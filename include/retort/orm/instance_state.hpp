@@ -17,6 +17,8 @@
 // to one thread at a time (the counts are not atomic).
 #pragma once
 
+#include <cassert>
+#include <cstddef>
 #include <cstdint>
 
 namespace retort::orm::detail {
@@ -56,6 +58,13 @@ struct InstanceState {
   bool pinned() const { return external > 0 || session != nullptr || has(kQueued); }
 };
 
+/// Where a Block<T> places its T: right after the header, aligned for T.
+/// Relationship members find their owner by it (RelInfo::owner_at).
+template <class T>
+constexpr std::size_t object_at() {
+  return (sizeof(InstanceState) + alignof(T) - 1) / alignof(T) * alignof(T);
+}
+
 /// The heap block behind a Ptr<T> (followed by the snapshot, see above).
 template <class T>
 struct Block : InstanceState {
@@ -66,6 +75,7 @@ struct Block : InstanceState {
     mapper = m;
     object_offset = static_cast<std::uint16_t>(reinterpret_cast<char*>(&value) -
                                                reinterpret_cast<char*>(static_cast<InstanceState*>(this)));
+    assert(object_offset == object_at<T>());
   }
 };
 

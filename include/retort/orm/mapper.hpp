@@ -93,6 +93,7 @@ struct RelInfo {
   std::string name;
   RelKind kind = RelKind::ManyToOne;
   std::size_t offset = 0;                   ///< of the One/Many member in the owner
+  std::size_t owner_at = 0;                 ///< of the member from its owner's block start
   const Mapper& (*target_fn)() = nullptr;   ///< the related type's mapper
   std::size_t back_offset = 0;              ///< of the back_populates member in the target
   cascade::Flags cascade = cascade::default_;

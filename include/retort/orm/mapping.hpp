@@ -308,6 +308,7 @@ class Definer {
     r.name = std::move(name);
     r.kind = kind;
     r.offset = offset;
+    r.owner_at = object_at<C>() + offset;
     r.target_fn = &mapper_of<U>;
     r.back_offset = back;
     return r;

@@ -31,13 +31,21 @@ namespace retort::orm::detail {
 
 struct RelInfo;
 
-/// What every bound relationship member knows: its owner, its relationship,
-/// and whether its value is in memory.
+/// What every bound relationship member knows: its relationship and whether
+/// its value is in memory. The owner is not stored: a bound member lives in
+/// its owner's block at a fixed distance (RelInfo::owner_at), so owner()
+/// computes it, which keeps a Many<T> at 40 bytes and a One<T> at 24
+/// (memory per object, issue 5).
 struct RelCore {
-  InstanceState* owner_ = nullptr;
-  const RelInfo* rel_ = nullptr;
+  const RelInfo* rel_ = nullptr;  ///< set when the member is bound to its owner
   bool loaded_ = true;
   bool raise_ = false;  ///< unloaded and raiseload() by the query that loaded the owner
+  bool has_m2m_base_ = false;  ///< ManyCore: holds an entry in the m2m base table
+  bool modified_ = false;  ///< OneCore: assigned since the last flush (here: it packs with the flags)
+
+  bool bound() const { return rel_ != nullptr; }
+  /// The block holding this member, or nullptr when unbound (internal.hpp).
+  InstanceState* owner() const;
 };
 
 class OneCore : public RelCore {
@@ -59,7 +67,6 @@ class OneCore : public RelCore {
 
   // Internal state, used by the ORM core.
   InstanceState* target_ = nullptr;  ///< unbound: a strong reference
-  bool modified_ = false;  ///< assigned since the last flush
 
  private:
   void assign_parent_side(InstanceState* t);  ///< one_to_one without the foreign key
@@ -71,6 +78,9 @@ class ManyCore : public RelCore {
   ManyCore(const ManyCore&) = delete;
   ManyCore& operator=(const ManyCore&) = delete;
   ManyCore(ManyCore&& o);  ///< throws InvalidRequestError when `o` is bound
+  ~ManyCore() {
+    if (has_m2m_base_) drop_m2m_base();
+  }
 
   /// Loads the collection if needed (may autoflush and emit SQL).
   void ensure_loaded() const;
@@ -85,14 +95,20 @@ class ManyCore : public RelCore {
 
   /// ManyToMany: target keys of the association rows known to be in the
   /// database (set by a load or a flush); a flush writes the difference.
-  /// Made on first use: other collections pay one pointer, not a vector.
-  std::vector<Value>& m2m_base() {
-    if (!m2m_base_) m2m_base_ = std::make_unique<std::vector<Value>>();
-    return *m2m_base_;
+  /// Kept in a side table (association.cpp) made on first use, so other
+  /// collections pay nothing for it.
+  std::vector<Value>& m2m_base();
+  /// Empties m2m_base() (frees its entry).
+  void forget_m2m_base() noexcept {
+    if (has_m2m_base_) drop_m2m_base();
   }
 
+  /// Entries in the m2m base table of all collections (for tests: each is
+  /// freed with its collection).
+  static std::size_t m2m_base_entries();
+
  private:
-  std::unique_ptr<std::vector<Value>> m2m_base_;
+  void drop_m2m_base() noexcept;
 };
 
 }  // namespace retort::orm::detail
@@ -138,7 +154,7 @@ class One : public orm::detail::OneCore {
     if (s) ++s->external;
   }
   One& set(orm::detail::InstanceState* s) {
-    if (owner_) {
+    if (bound()) {
       assign(s);
     } else {
       auto* old = target_;
@@ -163,7 +179,7 @@ class Many : public orm::detail::ManyCore {
   }
   Many(Many&& o) : orm::detail::ManyCore(std::move(o)), items_(std::move(o.items_)) {}
   ~Many() {
-    if (owner_) return;  // bound: edges were cleared by the collector
+    if (bound()) return;  // bound: edges were cleared by the collector
     for (auto& r : items_)
       if (--r.state()->external == 0) orm::detail::release_external(r.state());
   }
@@ -189,7 +205,7 @@ class Many : public orm::detail::ManyCore {
   /// Removes (no-op when absent); the child's back reference becomes null.
   /// Under delete-orphan cascade the child is deleted at the next flush.
   void remove(const Ref<T>& child) {
-    if (owner_) {
+    if (bound()) {
       orm::detail::ManyCore::remove(child.state());
     } else {
       erase_unbound(child.state());
@@ -198,7 +214,7 @@ class Many : public orm::detail::ManyCore {
   void remove(const Ptr<T>& child) { remove(Ref<T>(child)); }
   /// Removes every child (as remove() does for each).
   void clear() {
-    if (owner_) {
+    if (bound()) {
       orm::detail::ManyCore::clear();
     } else {
       while (!items_.empty()) erase_unbound(items_.back().state());
@@ -211,7 +227,7 @@ class Many : public orm::detail::ManyCore {
  private:
   void add(orm::detail::InstanceState* s) {
     if (!s) return;
-    if (owner_) {
+    if (bound()) {
       append(s);
     } else {
       for (auto& r : items_)
