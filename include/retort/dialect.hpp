@@ -51,6 +51,11 @@ class Dialect {
   virtual bool widens_aggregates() const = 0;
   /// Whether OFFSET needs a LIMIT before it (SQLite: LIMIT -1 OFFSET n).
   virtual bool offset_requires_limit() const = 0;
+  /// Whether many rows can be updated by key in one statement,
+  /// "UPDATE t SET a = v.c0 FROM (VALUES (...), (...)) AS v (c0, k0) WHERE
+  /// t.id = v.k0" (PostgreSQL). SQLite's VALUES cannot name its columns, and
+  /// its per-row prepared UPDATE is cheap.
+  virtual bool supports_update_from_values() const = 0;
   /// Largest number of bound parameters in one statement.
   virtual std::size_t max_parameters() const = 0;
 

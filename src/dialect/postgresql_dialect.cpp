@@ -41,6 +41,7 @@ class PostgresqlDialect final : public Dialect {
   bool needs_parameter_casts() const override { return true; }
   bool widens_aggregates() const override { return true; }
   bool offset_requires_limit() const override { return false; }
+  bool supports_update_from_values() const override { return true; }
   std::size_t max_parameters() const override { return 65535; }
   std::string has_table_sql() const override {
     // to_regclass resolves through search_path, as unqualified DDL does.

@@ -37,6 +37,7 @@ class SqliteDialect final : public Dialect {
   bool needs_parameter_casts() const override { return false; }
   bool widens_aggregates() const override { return false; }
   bool offset_requires_limit() const override { return true; }
+  bool supports_update_from_values() const override { return false; }
   std::size_t max_parameters() const override { return 32766; }
   std::string has_table_sql() const override {
     return "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?";

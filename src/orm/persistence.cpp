@@ -4,7 +4,8 @@
 //
 // SQL is rendered once per mapper, dialect and column set (SqlCache) and run
 // through the connection's prepared-statement cache: one prepared statement
-// per table and column set. How inserts are batched: see insert_objects.
+// per table and column set. How inserts are batched: see insert_objects;
+// updates: update_objects.
 #include <algorithm>
 #include <bit>
 #include <functional>
@@ -135,7 +136,7 @@ namespace {
 // set, row count): each text is rendered once and kept for the life of the
 // program (mappers and dialects are static), so the driver's statement cache
 // sees the same string every time. Thread-safe: mappers serve every Session.
-enum class Shape { InsertRowsReturning, InsertRowsPlain, DeleteIn };
+enum class Shape { InsertRowsReturning, InsertRowsPlain, UpdateRows, DeleteIn };
 
 const std::string& cached_sql(Shape shape, const Mapper& m, const Dialect& d, std::uint64_t mask,
                               std::size_t rows, const std::function<std::string()>& render) {
@@ -167,16 +168,45 @@ std::size_t append_column_list(std::string& sql, const Mapper& m, const Dialect&
   return n;
 }
 
-// Appends "(?, ?), (?, ?)" for `rows` rows of `n` placeholders.
-void append_value_rows(std::string& sql, const Dialect& d, std::size_t n, std::size_t rows) {
+// Appends "(?, ?), (?, ?)" for `rows` rows of `n` placeholders. With `casts`
+// (a type name per column), the first row's are written CAST(? AS type).
+void append_value_rows(std::string& sql, const Dialect& d, std::size_t n, std::size_t rows,
+                       std::span<const std::string> casts = {}) {
   std::size_t p = 0;
   for (std::size_t r = 0; r < rows; ++r) {
     sql += r ? ", (" : "(";
     for (std::size_t k = 0; k < n; ++k) {
       if (k) sql += ", ";
+      const bool cast = r == 0 && !casts.empty();
+      if (cast) sql += "CAST(";
       d.append_placeholder(sql, ++p);
+      if (cast) {
+        sql += " AS ";
+        sql += casts[k];
+        sql += ')';
+      }
     }
     sql += ')';
+  }
+}
+
+// Calls run(at, rows) for consecutive chunks of n rows of `width` parameters:
+// full chunks of the largest power of two within 512 rows and the dialect's
+// parameter limit, then the remainder as descending powers of two (1100 rows:
+// 512, 512, 64, 8, 4). Only a few row counts ever occur, so each multi-row
+// statement text is rendered and prepared once.
+template <class Run>
+void for_each_chunk(const Dialect& d, std::size_t n, std::size_t width, Run&& run) {
+  const std::size_t cap = std::min<std::size_t>(512, d.max_parameters() / std::max<std::size_t>(width, 1));
+  std::size_t chunk = 1;
+  while (chunk * 2 <= cap) chunk *= 2;
+  std::size_t at = 0;
+  for (; n - at >= chunk; at += chunk) run(at, chunk);
+  for (std::size_t p = chunk / 2; p >= 1 && at < n; p /= 2) {
+    if (n - at >= p) {
+      run(at, p);
+      at += p;
+    }
   }
 }
 
@@ -210,6 +240,64 @@ const std::string& insert_rows_plain_sql(const Mapper& m, const Dialect& d, std:
     if (n == 0) return sql + " DEFAULT VALUES";
     sql += " VALUES ";
     append_value_rows(sql, d, n, rows);
+    return sql;
+  });
+}
+
+// Multi-row UPDATE by key for dialects with supports_update_from_values():
+//   UPDATE t AS t SET a = v.c0, b = v.c1 FROM (VALUES (CAST($1 AS T), ...),
+//   ($4, $5, $6), ...) AS v (c0, c1, k0) WHERE t.id = v.k0
+// A row of VALUES holds the SET columns' new values (c0, c1, ...), then the
+// key the row had when loaded (k0, k1, ...), which an update may change.
+// The target gets the alias t so that a table named "v" cannot clash.
+const std::string& update_rows_sql(const Mapper& m, const Dialect& d, std::uint64_t mask,
+                                   std::size_t rows) {
+  return cached_sql(Shape::UpdateRows, m, d, mask, rows, [&] {
+    std::vector<std::size_t> cols;
+    for (std::size_t i = 0; i < m.columns.size(); ++i)
+      if (mask & (std::uint64_t(1) << i)) cols.push_back(i);
+    const std::size_t set = cols.size();
+    for (int p : m.pk) cols.push_back(std::size_t(p));
+    auto append_alias = [&](std::string& out, std::size_t j) {
+      out += j < set ? 'c' : 'k';
+      out += std::to_string(j < set ? j : j - set);
+    };
+    // Parameters in VALUES have no type from their context (PostgreSQL
+    // would take them as text, and "bigint = text" fails), hence a cast to
+    // the column's type in the first row. The other rows' parameters take
+    // their column's type from it (VALUES columns are typed like UNION's),
+    // and are left bare: a cast on each of ~1,000 parameters makes parsing
+    // the statement about a quarter slower.
+    // The cast has no length: an explicit cast to VARCHAR(n) truncates
+    // silently, whereas assigning to the column rejects a value that is too
+    // long, as the one-row UPDATE does.
+    std::vector<std::string> casts;
+    casts.reserve(cols.size());
+    for (std::size_t c : cols) casts.push_back(d.type_name(SqlType{m.columns[c].type.kind, 0}));
+
+    std::string sql = "UPDATE ";
+    d.append_identifier(sql, m.table_name);
+    sql += " AS t SET ";
+    for (std::size_t j = 0; j < set; ++j) {
+      if (j) sql += ", ";
+      d.append_identifier(sql, m.columns[cols[j]].name);
+      sql += " = v.";
+      append_alias(sql, j);
+    }
+    sql += " FROM (VALUES ";
+    append_value_rows(sql, d, cols.size(), rows, casts);
+    sql += ") AS v (";
+    for (std::size_t j = 0; j < cols.size(); ++j) {
+      if (j) sql += ", ";
+      append_alias(sql, j);
+    }
+    sql += ')';
+    for (std::size_t k = 0; k < m.pk.size(); ++k) {
+      sql += k ? " AND t." : " WHERE t.";
+      d.append_identifier(sql, m.columns[std::size_t(m.pk[k])].name);
+      sql += " = v.";
+      append_alias(sql, set + k);
+    }
     return sql;
   });
 }
@@ -309,22 +397,7 @@ void insert_objects(SessionImpl& S, const Mapper& m, const std::vector<InstanceS
   };
   auto run_gen = [&] {
     if (gen_objs.empty()) return;
-    std::size_t cap = std::min<std::size_t>(512, d.max_parameters() / std::max<std::size_t>(gen_width, 1));
-    std::size_t chunk = 1;
-    while (chunk * 2 <= cap) chunk *= 2;
-    std::size_t at = 0, left = gen_objs.size();
-    while (left >= chunk) {
-      run_gen_chunk(at, chunk);
-      at += chunk;
-      left -= chunk;
-    }
-    for (std::size_t p = chunk / 2; p >= 1 && left; p /= 2) {
-      if (left >= p) {
-        run_gen_chunk(at, p);
-        at += p;
-        left -= p;
-      }
-    }
+    for_each_chunk(d, gen_objs.size(), gen_width, run_gen_chunk);
     gen_params.clear();
     gen_objs.clear();
   };
@@ -390,18 +463,41 @@ void insert_objects(SessionImpl& S, const Mapper& m, const std::vector<InstanceS
   run_gen();
 }
 
-// Consecutive rows with the same changed-column set go through one
-// execute_many (pipelined on PostgreSQL; one prepared statement on SQLite).
+// Consecutive rows with the same changed-column set form a batch; each row's
+// parameters are the new values, then the key from the snapshot (the row's
+// key in the database, even when the update changes it).
+//  - supports_update_from_values() (PostgreSQL): multi-row UPDATE ... FROM
+//    (VALUES ...) statements, chunked like the multi-row INSERTs
+//    (for_each_chunk); a chunk of one row uses the one-row UPDATE.
+//  - otherwise (SQLite), or a batch of one row: one execute_many of the
+//    one-row UPDATE (one prepared statement; pipelined on PostgreSQL).
 std::vector<InstanceState*> update_objects(SessionImpl& S, const Mapper& m,
                                            const std::vector<InstanceState*>& objs, UndoLog& undo) {
   std::vector<InstanceState*> changed;
   Connection* conn = nullptr;
+  bool multi_row = false;  // the connection's dialect supports_update_from_values()
+  // The batch's rows: flat for the multi-row statements (no allocation per
+  // row), else one vector per row for execute_many.
+  std::vector<Value> flat;
   std::vector<std::vector<Value>> batch;
+  std::size_t rows = 0;
   std::uint64_t batch_mask = 0;
   auto run_batch = [&] {
-    if (batch.empty()) return;
-    conn->execute_many(update_sql(m, conn->dialect(), batch_mask), batch);
+    if (!rows) return;
+    const Dialect& d = conn->dialect();
+    if (multi_row && rows > 1) {
+      const std::size_t width = flat.size() / rows;
+      for_each_chunk(d, rows, width, [&](std::size_t at, std::size_t n) {
+        std::span<const Value> chunk(flat.data() + at * width, n * width);
+        conn->execute(n == 1 ? update_sql(m, d, batch_mask) : update_rows_sql(m, d, batch_mask, n), chunk);
+      });
+    } else {
+      if (multi_row) batch.push_back(std::move(flat));  // the one row
+      conn->execute_many(update_sql(m, d, batch_mask), batch);
+    }
+    flat.clear();
     batch.clear();
+    rows = 0;
   };
   for (InstanceState* s : objs) {
     sync_foreign_keys(S, s, undo);
@@ -409,15 +505,19 @@ std::vector<InstanceState*> update_objects(SessionImpl& S, const Mapper& m,
     for (std::size_t i = 0; i < m.columns.size(); ++i)
       if (!column_unchanged(s, i)) mask |= std::uint64_t(1) << i;
     if (!mask) continue;
-    if (!conn) conn = &S.connection();
-    if (!batch.empty() && mask != batch_mask) run_batch();
+    if (!conn) {
+      conn = &S.connection();
+      multi_row = conn->dialect().supports_update_from_values();
+    }
+    if (rows && mask != batch_mask) run_batch();
     batch_mask = mask;
-    auto& params = batch.emplace_back();
-    params.reserve(static_cast<std::size_t>(std::popcount(mask)) + m.pk.size());
+    std::vector<Value>& params = multi_row ? flat : batch.emplace_back();
+    if (!multi_row) params.reserve(static_cast<std::size_t>(std::popcount(mask)) + m.pk.size());
     for (std::size_t i = 0; i < m.columns.size(); ++i)
       if (mask & (std::uint64_t(1) << i))
         params.push_back(m.columns[i].ops->get(m.columns[i].field(s->object())));
     for (int p : m.pk) params.push_back(snapshot_value(s, std::size_t(p)));
+    ++rows;
     changed.push_back(s);
   }
   if (conn) run_batch();
