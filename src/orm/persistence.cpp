@@ -489,7 +489,7 @@ std::vector<InstanceState*> update_objects(SessionImpl& S, const Mapper& m,
       const std::size_t width = flat.size() / rows;
       for_each_chunk(d, rows, width, [&](std::size_t at, std::size_t n) {
         std::span<const Value> chunk(flat.data() + at * width, n * width);
-        conn->execute(n == 1 ? update_sql(m, d, batch_mask) : update_rows_sql(m, d, batch_mask, n), chunk);
+        conn->execute_write(n == 1 ? update_sql(m, d, batch_mask) : update_rows_sql(m, d, batch_mask, n), chunk);
       });
     } else {
       if (multi_row) batch.push_back(std::move(flat));  // the one row
