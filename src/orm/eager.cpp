@@ -97,10 +97,13 @@ std::vector<Value> values_of(const InstanceState* s, const std::vector<int>& col
   return out;
 }
 
-/// Runs SELECT ... WHERE cols IN keys in chunks; calls on_row(obj, row key).
+/// Runs SELECT ... WHERE cols IN keys in chunks; calls on_row(obj, row key),
+/// the row key being the values of `cols` as an IdentityKey of `key_mapper`
+/// (one column, the usual case, allocates nothing).
 template <class F>
 void run_in_chunks(SessionImpl& S, const Mapper& m, const std::vector<int>& cols,
-                   const std::vector<std::vector<Value>>& keys, const RelInfo* ordered, F&& on_row) {
+                   const std::vector<std::vector<Value>>& keys, const RelInfo* ordered,
+                   const Mapper* key_mapper, F&& on_row) {
   Connection& c = S.connection();
   const Dialect& d = c.dialect();
   std::size_t chunk = chunk_size(d, cols.size());
@@ -116,9 +119,10 @@ void run_in_chunks(SessionImpl& S, const Mapper& m, const std::vector<int>& cols
                      ? c.execute(filtered.sql, std::span<const Value>(filtered.params))
                      : c.execute(select_in(d, m, cols, n, ordered), std::span<const Value>(params));
     while (res.next()) {
-      std::vector<Value> key;
-      for (int col : cols) key.push_back(res.statement().get_value(col));
-      on_row(S.load_row(m, res.statement(), 0), std::move(key));
+      IdentityKey key;
+      key.mapper = key_mapper;
+      for (int col : cols) key.push(res.statement().get_value(col));
+      on_row(S.load_row(m, res.statement(), 0), key);
     }
   }
 }
@@ -127,29 +131,29 @@ void run_in_chunks(SessionImpl& S, const Mapper& m, const std::vector<int>& cols
 /// query per chunk. Returns the children loaded.
 std::vector<InstanceState*> selectin_children(SessionImpl& S, const RelInfo& r,
                                               const std::vector<InstanceState*>& objs) {
-  std::unordered_map<IdentityKey, InstanceState*, IdentityKeyHash> by_key;
+  std::unordered_map<IdentityKey, std::size_t, IdentityKeyHash> by_key;  // -> index in parents
   std::vector<std::vector<Value>> keys;
   std::vector<InstanceState*> parents;
   for (auto* o : objs) {
     if (r.member(o)->loaded_ || !o->has(kHasIdentity)) continue;
     auto vals = values_of(o, r.ref_cols);
     if (vals.empty()) continue;
-    if (by_key.emplace(IdentityKey(r.owner, vals), o).second) {
+    if (by_key.emplace(IdentityKey(r.owner, vals), parents.size()).second) {
       keys.push_back(std::move(vals));
       parents.push_back(o);
     }
   }
   if (keys.empty()) return {};
-  std::unordered_map<InstanceState*, std::vector<InstanceState*>> found;
+  std::vector<std::vector<InstanceState*>> found(parents.size());
   std::vector<InstanceState*> children;
-  run_in_chunks(S, *r.target, r.fk_cols, keys, &r, [&](InstanceState* child, std::vector<Value> key) {
-    auto it = by_key.find(IdentityKey(r.owner, std::move(key)));
+  run_in_chunks(S, *r.target, r.fk_cols, keys, &r, r.owner, [&](InstanceState* child, const IdentityKey& key) {
+    auto it = by_key.find(key);
     if (it == by_key.end()) return;
     found[it->second].push_back(child);
     children.push_back(child);
   });
-  for (auto* p : parents)
-    if (!r.member(p)->loaded_) set_loaded_children(r, p, found[p]);
+  for (std::size_t i = 0; i < parents.size(); ++i)
+    if (!r.member(parents[i])->loaded_) set_loaded_children(r, parents[i], found[i]);
   return children;
 }
 
@@ -189,8 +193,8 @@ std::vector<InstanceState*> selectin_one(SessionImpl& S, const RelInfo& r,
   if (keys.empty()) return {};
   std::vector<InstanceState*> targets;
   const std::vector<int>& cols = by_pk ? t.pk : r.ref_cols;
-  run_in_chunks(S, t, cols, keys, nullptr, [&](InstanceState* obj, std::vector<Value> key) {
-    auto it = want.find(IdentityKey(&t, std::move(key)));
+  run_in_chunks(S, t, cols, keys, nullptr, &t, [&](InstanceState* obj, const IdentityKey& key) {
+    auto it = want.find(key);
     if (it == want.end()) return;
     targets.push_back(obj);
     for (OneCore* oc : it->second)

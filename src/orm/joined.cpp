@@ -112,18 +112,26 @@ JoinedLoader::JoinedLoader(const Mapper& m, const sql::SelectBase& base,
 void JoinedLoader::row(SessionImpl& S, InstanceState* parent, const driver::Statement& st) {
   for (Join& j : joins_) {
     const RelInfo& r = *j.rel;
-    auto it = j.found.find(parent);
-    if (it == j.found.end()) {
-      if (r.member(parent)->loaded_) continue;  // already loaded: keep what is in memory
-      it = j.found.emplace(parent, std::vector<InstanceState*>{}).first;
-      j.parents.push_back(parent);
+    if (parent != j.last_parent) {
+      j.last_parent = parent;
+      auto it = j.found.find(parent);
+      if (it == j.found.end()) {
+        if (r.member(parent)->loaded_) {  // already loaded: keep what is in memory
+          j.last_found = nullptr;
+          continue;
+        }
+        it = j.found.emplace(parent, std::vector<InstanceState*>{}).first;
+        j.parents.push_back(parent);
+      }
+      j.last_found = &it->second;  // (stable: map nodes do not move)
     }
+    if (!j.last_found) continue;
     const Mapper& t = *r.target;
     bool null_key = false;
-    for (int p : t.pk) null_key = null_key || is_null(st.get_value(j.first + p));
+    for (int p : t.pk) null_key = null_key || st.column_kind(j.first + p) == driver::ColumnKind::Null;
     if (null_key) continue;  // LEFT OUTER JOIN without a match
     InstanceState* child = S.load_row(t, st, j.first);
-    auto& v = it->second;
+    auto& v = *j.last_found;
     if (std::find(v.begin(), v.end(), child) == v.end()) {
       v.push_back(child);
       j.targets.push_back(child);

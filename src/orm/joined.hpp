@@ -46,6 +46,11 @@ class JoinedLoader {
     std::vector<InstanceState*> parents;  ///< whose relationship this load fills
     std::unordered_map<InstanceState*, std::vector<InstanceState*>> found;
     std::vector<InstanceState*> targets;
+    // The previous row's parent and its found list (nullptr: not filled by
+    // this load). A parent's rows usually come together, so most rows skip
+    // the hash lookup.
+    InstanceState* last_parent = nullptr;
+    std::vector<InstanceState*>* last_found = nullptr;
   };
   std::vector<Join> joins_;
   std::optional<sql::Select<std::int64_t>> select_;
