@@ -47,6 +47,8 @@ std::int64_t read_int64(const driver::Statement& s, int i, std::int64_t min, std
 double read_double(const driver::Statement& s, int i);
 bool read_bool(const driver::Statement& s, int i);
 std::string read_text(const driver::Statement& s, int i);
+/// read_text without the copy: valid until the statement moves on.
+std::string_view read_text_view(const driver::Statement& s, int i);
 Bytes read_bytes(const driver::Statement& s, int i);
 Date read_date(const driver::Statement& s, int i);
 Timestamp read_timestamp(const driver::Statement& s, int i);
@@ -82,6 +84,25 @@ T read_column(const driver::Statement& s, int i) {
     } else {
       return detail::read_timestamp(s, i);
     }
+  }
+}
+
+/// read_column into an existing object. A string is assigned in place, so
+/// its buffer is reused and no temporary is made (the ORM loads rows so).
+template <Readable T>
+void read_column_into(const driver::Statement& s, int i, T& out) {
+  if constexpr (std::same_as<T, std::string>) {
+    out.assign(detail::read_text_view(s, i));
+  } else if constexpr (std::same_as<T, std::optional<std::string>>) {
+    if (s.column_kind(i) == driver::ColumnKind::Null) {
+      out.reset();
+    } else if (out) {
+      out->assign(detail::read_text_view(s, i));
+    } else {
+      out.emplace(detail::read_text_view(s, i));
+    }
+  } else {
+    out = read_column<T>(s, i);
   }
 }
 

@@ -80,15 +80,17 @@ bool read_bool(const driver::Statement& s, int i) {
   }
 }
 
-std::string read_text(const driver::Statement& s, int i) {
+std::string_view read_text_view(const driver::Statement& s, int i) {
   switch (s.column_kind(i)) {
     case driver::ColumnKind::Text:
     case driver::ColumnKind::Date:       // PostgreSQL's text form (also for binary
     case driver::ColumnKind::Timestamp:  // results, rendered alike): lossless
-      return std::string(s.get_text(i));
+      return s.get_text(i);
     default: mismatch(s, i, "std::string");
   }
 }
+
+std::string read_text(const driver::Statement& s, int i) { return std::string(read_text_view(s, i)); }
 
 Bytes read_bytes(const driver::Statement& s, int i) {
   if (s.column_kind(i) != driver::ColumnKind::Blob) mismatch(s, i, "retort::Bytes");

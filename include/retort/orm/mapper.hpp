@@ -185,7 +185,7 @@ struct ColumnOpsFor {
   static Value get(const void* f) { return to_value(*static_cast<const M*>(f)); }
   static void set(void* f, const Value& v);
   static void read(const driver::Statement& s, int col, void* f) {
-    *static_cast<M*>(f) = read_column<M>(s, col);
+    read_column_into(s, col, *static_cast<M*>(f));
   }
   static Value read_value(const driver::Statement& s, int col) { return to_value(read_column<M>(s, col)); }
   static bool equals(const void* f, const Value& v);
