@@ -92,10 +92,14 @@ void erase_from(std::vector<InstanceState*>& v, InstanceState* s) {
 }  // namespace
 
 void SessionImpl::forget(InstanceState* s) {
-  if (s->has(kHasIdentity)) identity.erase(s);
-  erase_from(pending, s);
-  erase_from(deleted, s);
-  erase_from(flushed_deleted, s);
+  // The flags say which lists can hold s, so only those are scanned.
+  if (s->has(kHasIdentity)) {
+    identity.erase(s);
+  } else {
+    erase_from(pending, s);
+  }
+  if (s->has(kMarkedDeleted)) erase_from(deleted, s);
+  if (s->has(kDeletedFlushed)) erase_from(flushed_deleted, s);
   erase_from(inserted, s);
 }
 
@@ -201,12 +205,17 @@ void SessionImpl::commit() {
     tx.reset();
   }
   conn.reset();
-  for (auto* s : std::vector<InstanceState*>(flushed_deleted)) {
-    forget(s);
+  // The deleted rows leave the Session. The flush took them out of the
+  // identity map, and the only other list that can hold them is `inserted`,
+  // emptied here too. (forget() for each would scan the lists: quadratic in
+  // the size of a large delete.)
+  std::vector<InstanceState*> gone;
+  gone.swap(flushed_deleted);
+  inserted.clear();
+  for (auto* s : gone) {
     s->session = nullptr;
     queue_trial(s);
   }
-  inserted.clear();
   drain_trials();
 }
 
@@ -224,17 +233,25 @@ void SessionImpl::end_transaction() noexcept {
 
 void SessionImpl::rollback() {
   end_transaction();
-  // Objects INSERTed in the transaction become transient again.
-  for (auto* s : std::vector<InstanceState*>(inserted)) {
-    forget(s);
+  // Objects INSERTed in the transaction become transient again. They leave
+  // the lists in one pass each (forget() per object would be quadratic for
+  // a large transaction).
+  std::vector<InstanceState*> gone;
+  gone.swap(inserted);
+  std::unordered_set<InstanceState*> was_inserted(gone.begin(), gone.end());
+  auto inserted_in_tx = [&](InstanceState* s) { return was_inserted.count(s) != 0; };
+  std::erase_if(deleted, inserted_in_tx);
+  std::erase_if(flushed_deleted, inserted_in_tx);
+  for (auto* s : gone) {
+    identity.erase(s);
     s->clear(kHasIdentity);
-    s->clear(kInsertedInTx);
+    s->clear(kMarkedDeleted);
+    s->clear(kDeletedFlushed);
     s->session = nullptr;
     for (const RelInfo& r : s->mapper->rels)  // its association rows are gone too
       if (r.kind == RelKind::ManyToMany) r.many(s)->forget_m2m_base();
     queue_trial(s);
   }
-  inserted.clear();
   // Objects DELETEd or marked in it are persistent again.
   for (auto* s : flushed_deleted) {
     s->clear(kDeletedFlushed);

@@ -203,7 +203,6 @@ void SessionImpl::flush() {
     for (auto* s : inserted_now) {
       take_snapshot(s);
       s->set(kHasIdentity);
-      s->set(kInsertedInTx);
       identity.insert(s);
       inserted.push_back(s);
     }

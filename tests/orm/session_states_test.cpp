@@ -121,6 +121,52 @@ TEST_P(SessionStates, RollbackExpungesNewAndRestoresDeleted) {
   EXPECT_EQ(count("users"), 1);
 }
 
+// Objects inserted in the transaction and then deleted (one flushed, one
+// only marked) are transient after a rollback, and the Session can add
+// them again.
+TEST_P(SessionStates, RollbackOfInsertedThenDeletedObjects) {
+  retort::Session s(engine());
+  auto a = make<User>({.name = "a"});
+  auto b = make<User>({.name = "b"});
+  auto c = make<User>({.name = "c"});
+  s.add(a);
+  s.add(b);
+  s.add(c);
+  s.flush();
+  s.remove(a);
+  s.flush();  // a: DELETE emitted
+  s.remove(b);  // b: marked only
+  EXPECT_TRUE(retort::inspect(a).deleted());
+  s.rollback();
+  for (auto* u : {&a, &b, &c}) EXPECT_TRUE(retort::inspect(*u).transient()) << (*u)->name;
+  EXPECT_EQ(s.size(), 0u);
+  a->id = 0;
+  b->id = 0;
+  c->id = 0;
+  s.add(a);
+  s.add(b);
+  s.commit();
+  EXPECT_TRUE(retort::inspect(a).persistent());
+  EXPECT_EQ(count("users"), 2);
+}
+
+// A large delete leaves the Session in one pass at commit.
+TEST_P(SessionStates, CommitOfManyDeletesDetachesThem) {
+  std::vector<retort::Ptr<User>> users;
+  retort::Session s(engine());
+  for (int i = 0; i < 2000; ++i) {
+    users.push_back(make<User>({.name = "u" + std::to_string(i)}));
+    s.add(users.back());
+  }
+  s.commit();
+  for (std::size_t i = 0; i < users.size(); i += 2) s.remove(users[i]);
+  s.commit();
+  EXPECT_EQ(s.size(), 1000u);
+  EXPECT_EQ(count("users"), 1000);
+  for (std::size_t i = 0; i < users.size(); ++i)
+    EXPECT_EQ(retort::inspect(users[i]).persistent(), i % 2 == 1) << i;
+}
+
 TEST_P(SessionStates, MergeCopiesOntoPersistent) {
   {
     retort::Session s(engine());

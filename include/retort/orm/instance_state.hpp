@@ -33,7 +33,6 @@ enum StateFlags : std::uint16_t {
   kQueued = 1u << 3,          ///< on the collector's pending list (acts as a pin)
   kOrphanCandidate = 1u << 4, ///< removed from a delete-orphan collection
   kExpired = 1u << 5,         ///< column values are reloaded at next load of the row
-  kInsertedInTx = 1u << 6,    ///< INSERTed in the Session's current transaction
   kViewed = 1u << 7,          ///< held by a read-only collection (collector.cpp)
 };
 
