@@ -206,8 +206,12 @@ void set_loaded_children(const RelInfo& r, InstanceState* parent,
 /// Records that `child` now points at `parent` through back->back. A
 /// one-to-one parent that pointed at another child drops it (that child's
 /// reference becomes null, an orphan under delete-orphan) when `displace`;
-/// otherwise (a load) the in-memory link wins.
-void back_link(const RelInfo* back, InstanceState* parent, InstanceState* child, bool displace);
+/// otherwise (a load) the in-memory link wins. `new_link`: the child pointed
+/// at another parent (or none) until now, so a collection cannot hold it
+/// yet and is not searched (a child is only in the collection of the parent
+/// its reference names); appending n children then costs O(n), not O(n^2).
+void back_link(const RelInfo* back, InstanceState* parent, InstanceState* child, bool displace,
+               bool new_link = false);
 /// Forgets that `child` pointed at `parent`.
 void back_unlink(const RelInfo* back, InstanceState* parent, InstanceState* child);
 

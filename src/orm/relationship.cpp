@@ -15,8 +15,7 @@ namespace retort::orm::detail {
 namespace {
 
 bool many_contains(const RelInfo* r, ManyCore* mc, InstanceState* s) {
-  std::size_t n = r->mops.size(mc);
-  for (std::size_t i = 0; i < n; ++i)
+  for (std::size_t i = r->mops.size(mc); i-- > 0;)  // from the back, as ManyOps::erase
     if (r->mops.at(mc, i) == s) return true;
   return false;
 }
@@ -69,10 +68,12 @@ void load_for_replace(OneCore* oc) {
 
 }  // namespace
 
-void back_link(const RelInfo* back, InstanceState* parent, InstanceState* child, bool displace) {
+void back_link(const RelInfo* back, InstanceState* parent, InstanceState* child, bool displace,
+               bool new_link) {
   if (back->kind == RelKind::OneToMany) {
     ManyCore* mc = back->many(parent);
-    if (!many_contains(back, mc, child)) back->mops.push(mc, child);
+    assert(!new_link || !many_contains(back, mc, child));
+    if (new_link || !many_contains(back, mc, child)) back->mops.push(mc, child);
     return;
   }
   OneCore* pc = back->one(parent);
@@ -148,7 +149,7 @@ void OneCore::assign(InstanceState* t) {
     owner()->clear(kOrphanCandidate);
     // Even an unloaded collection records the edge (the collector needs
     // both ends); its lazy load merges what the database returns.
-    back_link(back, t, owner(), true);
+    back_link(back, t, owner(), true, /*new_link=*/old != t);
     cascade_on_link(owner(), rel_, t);
   } else if (old) {
     if (cascade::has(back->cascade, cascade::delete_orphan)) owner()->set(kOrphanCandidate);

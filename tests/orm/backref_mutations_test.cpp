@@ -139,3 +139,26 @@ TEST_P(BackrefMutationsDb, LoadedObjects) {
 }
 
 RETORT_ORM_SUITE(BackrefMutationsDb);
+
+// A child is in the collection of the parent its reference names, and only
+// there; appends rely on it to skip searching the collection. An expired
+// child reassigned to the parent it already has stays in the collection once.
+TEST_P(BackrefMutationsDb, ExpiredChildReassignedToItsParentStaysOnce) {
+  {
+    retort::Session s(engine());
+    s.add(make<User>({.name = "a", .posts = {make<Post>({.title = "p1"}), make<Post>({.title = "p2"})}}));
+    s.commit();
+  }
+  retort::Session s(engine());
+  auto a = s.get<User>(1);
+  ASSERT_TRUE(a);
+  ASSERT_EQ(a->posts.size(), 2u);
+  auto p1 = retort::Ptr<Post>(a->posts[0]);
+  s.expire(p1);
+  p1->author = a;
+  a->posts.push_back(p1);
+  EXPECT_EQ(a->posts.size(), 2u);
+  EXPECT_EQ(p1->author.get(), a.get());
+  s.commit();
+  EXPECT_EQ(count("posts", "user_id = 1"), 2);
+}

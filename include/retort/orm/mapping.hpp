@@ -132,11 +132,12 @@ struct ManyOpsFor {
   static Many<U>& self(ManyCore* m) { return static_cast<Many<U>&>(*m); }
   static const Many<U>& self(const ManyCore* m) { return static_cast<const Many<U>&>(*m); }
   static void push(ManyCore* m, InstanceState* s) { self(m).items_.push_back(Ref<U>(s)); }
+  // From the back: clearing a collection removes its last item each time.
   static void erase(ManyCore* m, InstanceState* s) {
     auto& v = self(m).items_;
-    for (auto it = v.begin(); it != v.end(); ++it)
-      if (it->state() == s) {
-        v.erase(it);
+    for (std::size_t i = v.size(); i-- > 0;)
+      if (v[i].state() == s) {
+        v.erase(v.begin() + std::ptrdiff_t(i));
         return;
       }
   }
