@@ -76,25 +76,20 @@ class SqliteStatement final : public Statement {
   }
   void reset() noexcept override { sqlite3_reset(stmt_); }
 
-  // The caller's values outlive the execution, so they are bound without
-  // copies (SQLITE_STATIC) and unbound before returning.
+  // The caller's values outlive the execution (or the whole batch), so they
+  // are bound without copies (SQLITE_STATIC) and unbound before returning.
   std::int64_t execute_once(std::span<const Value> params) override {
-    destructor_ = SQLITE_STATIC;
-    struct Restore {
-      sqlite3_stmt* stmt;
-      sqlite3_destructor_type& d;
-      ~Restore() {
-        sqlite3_reset(stmt);
-        sqlite3_clear_bindings(stmt);  // no pointers into the caller's values remain
-        d = SQLITE_TRANSIENT;
-      }
-    } restore{stmt_, destructor_};
-    bind(params);
-    int rc;
-    while ((rc = sqlite3_step(stmt_)) == SQLITE_ROW) {
+    Borrowed b(*this);
+    return run_borrowed(params);
+  }
+  std::int64_t execute_batch(std::span<const std::vector<Value>> rows, std::size_t& failed_row) override {
+    Borrowed b(*this);
+    std::int64_t total = 0;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      failed_row = i;
+      total += run_borrowed(rows[i]);
     }
-    if (rc != SQLITE_DONE) fail(db_, rc);
-    return sqlite3_changes64(db_);
+    return total;
   }
 
   int column_count() const override { return sqlite3_column_count(stmt_); }
@@ -167,6 +162,29 @@ class SqliteStatement final : public Statement {
         },
         v);
     if (rc != SQLITE_OK) fail(db_, rc);
+  }
+
+  // Binds STATIC while alive; then resets the statement and drops the
+  // bindings, so no pointer into the caller's values remains.
+  struct Borrowed {
+    SqliteStatement& st;
+    explicit Borrowed(SqliteStatement& s) : st(s) { st.destructor_ = SQLITE_STATIC; }
+    ~Borrowed() {
+      sqlite3_reset(st.stmt_);
+      sqlite3_clear_bindings(st.stmt_);
+      st.destructor_ = SQLITE_TRANSIENT;
+    }
+  };
+  // One execution to completion with the rows discarded; the rows changed.
+  std::int64_t run_borrowed(std::span<const Value> params) {
+    bind(params);
+    int rc;
+    while ((rc = sqlite3_step(stmt_)) == SQLITE_ROW) {
+    }
+    if (rc != SQLITE_DONE) fail(db_, rc);
+    std::int64_t n = sqlite3_changes64(db_);
+    sqlite3_reset(stmt_);
+    return n;
   }
 
   sqlite3* db_;
