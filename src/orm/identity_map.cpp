@@ -102,7 +102,7 @@ void IdentityMap::clear() {
 
 void IdentityMap::reserve(std::size_t n) {
   std::size_t cap = slots_.empty() ? 16 : slots_.size();
-  while (n * 4 > cap * 3) cap *= 2;
+  while (n * 8 > cap * 7) cap *= 2;
   if (cap != slots_.size()) rehash(cap);
 }
 
