@@ -168,23 +168,14 @@ std::size_t append_column_list(std::string& sql, const Mapper& m, const Dialect&
   return n;
 }
 
-// Appends "(?, ?), (?, ?)" for `rows` rows of `n` placeholders. With `casts`
-// (a type name per column), the first row's are written CAST(? AS type).
-void append_value_rows(std::string& sql, const Dialect& d, std::size_t n, std::size_t rows,
-                       std::span<const std::string> casts = {}) {
+// Appends "(?, ?), (?, ?)" for `rows` rows of `n` placeholders.
+void append_value_rows(std::string& sql, const Dialect& d, std::size_t n, std::size_t rows) {
   std::size_t p = 0;
   for (std::size_t r = 0; r < rows; ++r) {
     sql += r ? ", (" : "(";
     for (std::size_t k = 0; k < n; ++k) {
       if (k) sql += ", ";
-      const bool cast = r == 0 && !casts.empty();
-      if (cast) sql += "CAST(";
       d.append_placeholder(sql, ++p);
-      if (cast) {
-        sql += " AS ";
-        sql += casts[k];
-        sql += ')';
-      }
     }
     sql += ')';
   }
@@ -245,11 +236,20 @@ const std::string& insert_rows_plain_sql(const Mapper& m, const Dialect& d, std:
 }
 
 // Multi-row UPDATE by key for dialects with supports_update_from_values():
-//   UPDATE t AS t SET a = v.c0, b = v.c1 FROM (VALUES (CAST($1 AS T), ...),
-//   ($4, $5, $6), ...) AS v (c0, c1, k0) WHERE t.id = v.k0
+//   UPDATE t AS t SET a = v.c0, b = v.c1
+//   FROM (VALUES ((NULL::t).a, (NULL::t).b, (NULL::t).id), ($1, $2, $3), ...)
+//     AS v (c0, c1, k0)
+//   WHERE t.id = v.k0
 // A row of VALUES holds the SET columns' new values (c0, c1, ...), then the
 // key the row had when loaded (k0, k1, ...), which an update may change.
 // The target gets the alias t so that a table named "v" cannot clash.
+// Why the first row of typed NULLs: parameters in VALUES have no type from
+// their context (PostgreSQL would take them as text: "bigint = text" fails,
+// and text does not assign to uuid or jsonb). VALUES types each column from
+// all its rows, so this row gives every column the table's own type, whatever
+// the C++ member is (a std::string over a uuid column works), and a value too
+// long for a VARCHAR(n) is rejected rather than cut, as in the one-row UPDATE.
+// Its NULL key matches no row.
 const std::string& update_rows_sql(const Mapper& m, const Dialect& d, std::uint64_t mask,
                                    std::size_t rows) {
   return cached_sql(Shape::UpdateRows, m, d, mask, rows, [&] {
@@ -262,18 +262,6 @@ const std::string& update_rows_sql(const Mapper& m, const Dialect& d, std::uint6
       out += j < set ? 'c' : 'k';
       out += std::to_string(j < set ? j : j - set);
     };
-    // Parameters in VALUES have no type from their context (PostgreSQL
-    // would take them as text, and "bigint = text" fails), hence a cast to
-    // the column's type in the first row. The other rows' parameters take
-    // their column's type from it (VALUES columns are typed like UNION's),
-    // and are left bare: a cast on each of ~1,000 parameters makes parsing
-    // the statement about a quarter slower.
-    // The cast has no length: an explicit cast to VARCHAR(n) truncates
-    // silently, whereas assigning to the column rejects a value that is too
-    // long, as the one-row UPDATE does.
-    std::vector<std::string> casts;
-    casts.reserve(cols.size());
-    for (std::size_t c : cols) casts.push_back(d.type_name(SqlType{m.columns[c].type.kind, 0}));
 
     std::string sql = "UPDATE ";
     d.append_identifier(sql, m.table_name);
@@ -284,8 +272,15 @@ const std::string& update_rows_sql(const Mapper& m, const Dialect& d, std::uint6
       sql += " = v.";
       append_alias(sql, j);
     }
-    sql += " FROM (VALUES ";
-    append_value_rows(sql, d, cols.size(), rows, casts);
+    sql += " FROM (VALUES (";
+    for (std::size_t j = 0; j < cols.size(); ++j) {
+      sql += j ? ", (NULL::" : "(NULL::";
+      d.append_identifier(sql, m.table_name);
+      sql += ").";
+      d.append_identifier(sql, m.columns[cols[j]].name);
+    }
+    sql += "), ";
+    append_value_rows(sql, d, cols.size(), rows);
     sql += ") AS v (";
     for (std::size_t j = 0; j < cols.size(); ++j) {
       if (j) sql += ", ";
