@@ -44,9 +44,23 @@ std::vector<std::array<int, 3>> all_orders() {
   return out;
 }
 
+// A mapped type aligned to 4 (no pointer, no relationship member).
+struct Counter {
+  std::int32_t id = 0;
+  std::int32_t hits = 0;
+};
+
 }  // namespace
 
-// (c) a transient bidirectional graph never added to a Session is freed.
+template <>
+struct retort::Mapping<Counter> {
+  static constexpr auto table = "counters";
+  static void define(auto& m) {
+    m.column("id", &Counter::id, retort::primary_key);
+    m.column("hits", &Counter::hits);
+  }
+};
+
 // What each mapped object carries (issue 5's memory target): a 32-byte
 // header, and relationship members that store no owner pointer (they find
 // their owner by offset) and no many-to-many bookkeeping (a side table).
@@ -57,6 +71,18 @@ TEST(Lifetime, BookkeepingSizesPerObject) {
   EXPECT_EQ(sizeof(retort::One<User>), 24u);
 }
 
+// The object starts where object_at<T>() says (relationship members find
+// their owner by it), also for a T small enough to fit in the header's tail
+// padding if the header left any.
+TEST(Lifetime, ObjectStartsAfterTheHeaderWhateverItsAlignment) {
+  auto c = make<Counter>({.id = 7, .hits = 3});
+  auto* s = c.state();
+  EXPECT_EQ(s->object_offset, retort::orm::detail::object_at<Counter>());
+  EXPECT_EQ(static_cast<void*>(c.get()), static_cast<void*>(reinterpret_cast<char*>(s) + 32));
+  EXPECT_EQ(c->hits, 3);
+}
+
+// (c) a transient bidirectional graph never added to a Session is freed.
 TEST(Lifetime, TransientGraphFreedInAnyOrder) {
   for (auto& order : all_orders()) {
     Seed s = make_seed();

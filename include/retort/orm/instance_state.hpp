@@ -46,6 +46,10 @@ struct InstanceState {
   /// it keeps the header at 32 bytes, which moves a small object's block
   /// into a smaller malloc size class (memory per loaded object, issue 5).
   std::uint16_t object_offset = 0;
+  /// Fills the header to 32 bytes of data. Without it a derived Block<T>
+  /// could place a small-aligned T in the header's tail padding (the Itanium
+  /// ABI reuses it), and object_at<T>() would be wrong.
+  std::uint32_t reserved_ = 0;
 
   void* object() { return reinterpret_cast<char*>(this) + object_offset; }
   const void* object() const { return reinterpret_cast<const char*>(this) + object_offset; }
