@@ -47,7 +47,9 @@ std::int64_t read_int64(const driver::Statement& s, int i, std::int64_t min, std
 double read_double(const driver::Statement& s, int i);
 bool read_bool(const driver::Statement& s, int i);
 std::string read_text(const driver::Statement& s, int i);
-/// read_text without the copy: valid until the statement moves on.
+/// read_text without the copy: valid until the statement moves on or, for a
+/// value the driver renders as text (a PostgreSQL binary date), until the
+/// next read of a column.
 std::string_view read_text_view(const driver::Statement& s, int i);
 Bytes read_bytes(const driver::Statement& s, int i);
 Date read_date(const driver::Statement& s, int i);

@@ -108,7 +108,7 @@ std::vector<Value> current_key(const InstanceState* s);
 std::string describe(const InstanceState* s);
 
 /// Binds the relationship members of a block created by Mapper::create (loaded
-/// from a row): owners set, not loaded yet.
+/// from a row) to their relationships (hence their owner), not loaded yet.
 void bind_loaded_object(InstanceState* s);
 /// Unloads the object's relationships (expire): edges to persistent objects
 /// are removed on both ends, which then reload on access.

@@ -85,9 +85,11 @@ Connection& SessionImpl::connection() {
 }
 
 namespace {
+// From the back: the objects removed are most often the latest added, and
+// a loop that removes every object goes from the back too (rollback).
 void erase_from(std::vector<InstanceState*>& v, InstanceState* s) {
-  auto it = std::find(v.begin(), v.end(), s);
-  if (it != v.end()) v.erase(it);
+  auto it = std::find(v.rbegin(), v.rend(), s);
+  if (it != v.rend()) v.erase(std::next(it).base());
 }
 }  // namespace
 
@@ -240,6 +242,7 @@ void SessionImpl::rollback() {
   gone.swap(inserted);
   std::unordered_set<InstanceState*> was_inserted(gone.begin(), gone.end());
   auto inserted_in_tx = [&](InstanceState* s) { return was_inserted.count(s) != 0; };
+  std::erase_if(pending, inserted_in_tx);  // (a flush that failed while marking them clean)
   std::erase_if(deleted, inserted_in_tx);
   std::erase_if(flushed_deleted, inserted_in_tx);
   for (auto* s : gone) {
@@ -402,7 +405,8 @@ void Session::rollback() {
   // SQLAlchemy does, so a failed flush's objects are not retried by the
   // next commit. (A failed flush itself keeps them pending, so the caller
   // can fix the problem and flush again.)
-  for (auto* s : std::vector<orm::detail::InstanceState*>(impl_->pending)) impl_->expunge(s, false);
+  const std::vector<orm::detail::InstanceState*> pending = impl_->pending;
+  for (auto it = pending.rbegin(); it != pending.rend(); ++it) impl_->expunge(*it, false);  // (see erase_from)
   orm::detail::drain_trials();
 }
 void Session::close() { impl_->close(); }

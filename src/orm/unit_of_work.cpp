@@ -200,6 +200,7 @@ void SessionImpl::flush() {
         rekeyed.push_back(s);
       }
     identity.reserve(identity.size() + inserted_now.size());
+    inserted.reserve(inserted.size() + inserted_now.size());
     for (auto* s : inserted_now) {
       take_snapshot(s);
       s->set(kHasIdentity);
