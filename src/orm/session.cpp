@@ -273,6 +273,12 @@ void SessionImpl::rollback() {
 
 void SessionImpl::close() {
   end_transaction();
+  // An open transaction's work is rolled back: the rows it inserted are gone
+  // (their objects become transient, as after rollback(); SQLAlchemy leaves
+  // them detached with keys that name no row) and the rows it deleted are
+  // back (their objects are detached, and a later Session can delete them).
+  for (auto* s : inserted) s->clear(kHasIdentity);
+  for (auto* s : flushed_deleted) s->clear(kDeletedFlushed);
   std::vector<InstanceState*> all;
   all.reserve(identity.size() + pending.size());
   for (InstanceState* s : identity) all.push_back(s);

@@ -150,6 +150,38 @@ TEST_P(SessionStates, RollbackOfInsertedThenDeletedObjects) {
   EXPECT_EQ(count("users"), 2);
 }
 
+// close() with a transaction open rolls its work back: an object it
+// inserted is transient, one it deleted is detached and can be deleted by
+// another Session.
+TEST_P(SessionStates, CloseWithAnOpenTransactionUndoesItsWork) {
+  auto kept = make<User>({.name = "kept"});
+  {
+    retort::Session s(engine());
+    s.add(kept);
+    s.commit();
+  }
+  auto fresh = make<User>({.name = "fresh"});
+  {
+    retort::Session s(engine());
+    s.add(fresh);
+    s.add(kept);
+    s.remove(kept);
+    s.flush();
+    EXPECT_TRUE(retort::inspect(kept).deleted());
+    EXPECT_TRUE(retort::inspect(fresh).persistent());
+    s.close();
+  }
+  EXPECT_TRUE(retort::inspect(fresh).transient());
+  EXPECT_TRUE(retort::inspect(kept).detached());
+  EXPECT_EQ(count("users"), 1);
+  retort::Session s(engine());
+  s.add(kept);
+  EXPECT_TRUE(retort::inspect(kept).persistent());
+  s.remove(kept);
+  s.commit();
+  EXPECT_EQ(count("users"), 0);
+}
+
 // A large delete leaves the Session in one pass at commit.
 TEST_P(SessionStates, CommitOfManyDeletesDetachesThem) {
   std::vector<retort::Ptr<User>> users;

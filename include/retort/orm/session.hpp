@@ -98,7 +98,8 @@ class Session {
   /// deleted in it are restored, the others are expired.
   void rollback();
   /// Rolls back an open transaction and releases every object (detached,
-  /// still readable through your Ptrs). The Session can be used again.
+  /// still readable through your Ptrs; objects whose INSERT the rollback
+  /// undid are transient). The Session can be used again.
   void close();
 
   /// Reloads the object's columns now (SELECT; refresh-expire cascade).
