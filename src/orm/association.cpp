@@ -309,7 +309,8 @@ void m2m_write(SessionImpl& S) {
         if (live_in(c, S)) cur.push_back(key_of(c));
       }
       Value own = key_of(x);
-      const std::vector<Value>& base = mc->m2m_base();
+      static const std::vector<Value> kNoRows;
+      const std::vector<Value>& base = mc->has_m2m_base_ ? mc->m2m_base() : kNoRows;  // (no entry made)
       for (const Value& k : base)
         if (std::find(cur.begin(), cur.end(), k) == cur.end()) run(S, del(r, true), {own, k});
       for (const Value& k : cur) {
@@ -340,6 +341,10 @@ void m2m_mark_clean(SessionImpl& S, InstanceState* x) {
     if (!r.m2m_writer) continue;
     ManyCore* mc = r.many(x);
     if (!mc->loaded_) continue;
+    if (r.mops.size(mc) == 0) {  // no rows: no entry in the table (nor its lock)
+      mc->forget_m2m_base();
+      continue;
+    }
     std::vector<Value>& base = mc->m2m_base();
     base.clear();
     for (std::size_t i = 0, n = r.mops.size(mc); i < n; ++i) {
