@@ -134,6 +134,11 @@ std::size_t ManyCore::m2m_base_entries() {
   return t.bases.size();
 }
 
+const std::vector<Value>& ManyCore::m2m_base_or_empty() {
+  static const std::vector<Value> none;
+  return has_m2m_base_ ? m2m_base() : none;
+}
+
 void ManyCore::drop_m2m_base() noexcept {
   M2mBaseTable& t = m2m_base_table();
   std::lock_guard<std::mutex> lock(t.mu);
@@ -309,8 +314,7 @@ void m2m_write(SessionImpl& S) {
         if (live_in(c, S)) cur.push_back(key_of(c));
       }
       Value own = key_of(x);
-      static const std::vector<Value> kNoRows;
-      const std::vector<Value>& base = mc->has_m2m_base_ ? mc->m2m_base() : kNoRows;  // (no entry made)
+      const std::vector<Value>& base = mc->m2m_base_or_empty();
       for (const Value& k : base)
         if (std::find(cur.begin(), cur.end(), k) == cur.end()) run(S, del(r, true), {own, k});
       for (const Value& k : cur) {

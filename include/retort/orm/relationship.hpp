@@ -98,6 +98,8 @@ class ManyCore : public RelCore {
   /// Kept in a side table (association.cpp) made on first use, so other
   /// collections pay nothing for it.
   std::vector<Value>& m2m_base();
+  /// m2m_base() for reading: an empty list when none was set (makes no entry).
+  const std::vector<Value>& m2m_base_or_empty();
   /// Empties m2m_base() (frees its entry).
   void forget_m2m_base() noexcept {
     if (has_m2m_base_) drop_m2m_base();
